@@ -1,0 +1,43 @@
+package dev.scanflow.agent.report;
+
+import dev.scanflow.agent.scan.NmapHost;
+import dev.scanflow.agent.scan.NmapRun;
+import dev.scanflow.agent.scan.ScanFailed;
+import dev.scanflow.report.ScanReport;
+import dev.scanflow.report.ScannedHost;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Turns one nmap run on one subnet into the report the server receives (format version 1). */
+public class ReportAssembler {
+
+    private final String agentCode;
+    private final Clock clock;
+
+    public ReportAssembler(String agentCode, Clock clock) {
+        this.agentCode = agentCode;
+        this.clock = clock;
+    }
+
+    public ScanReport assemble(NmapRun run, String subnet, List<String> command) {
+        if (!run.complete()) {
+            // Format version 1 cannot say "partial"; a cut-short run is not sent rather than sent as whole.
+            throw new ScanFailed("nmap output for " + subnet + " ended before the scan finished ("
+                    + run.hosts().size() + " hosts read); no report sent");
+        }
+        Instant start = run.start() != null ? run.start() : clock.instant();
+        Instant end = run.end() != null && !run.end().isBefore(start) ? run.end() : start;
+        List<ScannedHost> hosts = run.hosts().stream()
+                .filter(host -> host.address() != null)
+                .map(ReportAssembler::toHost)
+                .toList();
+        return new ScanReport(ScanReport.FORMAT_VERSION, UUID.randomUUID(), agentCode, subnet, start, end, command, hosts);
+    }
+
+    private static ScannedHost toHost(NmapHost host) {
+        return new ScannedHost(host.address(), host.state() == null ? "unknown" : host.state(), host.mac(),
+                host.macVendor(), host.hostnames());
+    }
+}

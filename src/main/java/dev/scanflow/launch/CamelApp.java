@@ -1,0 +1,97 @@
+package dev.scanflow.launch;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * One Camel runtime on camel-main, assembled from what the roles contribute: named beans, Camel and
+ * ScanFlow properties (route placeholders such as {{scanflow.agent.schedule}}) and route file patterns.
+ */
+public final class CamelApp implements AutoCloseable {
+
+    private final Map<String, Object> beans = new LinkedHashMap<>();
+    private final Properties properties = new Properties();
+    private final List<String> routePatterns = new ArrayList<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private Main main;
+
+    public CamelApp bean(String name, Object bean) {
+        beans.put(name, bean);
+        return this;
+    }
+
+    public CamelApp property(String key, Object value) {
+        properties.setProperty(key, String.valueOf(value));
+        return this;
+    }
+
+    public CamelApp routes(String pattern) {
+        routePatterns.add(pattern);
+        return this;
+    }
+
+    /** Closed after Camel stops, in reverse order: the database pool after the routes that use it. */
+    public CamelApp closeOnStop(AutoCloseable resource) {
+        resources.add(resource);
+        return this;
+    }
+
+    public String propertyValue(String key) {
+        return properties.getProperty(key);
+    }
+
+    private Main build() {
+        Main built = new Main();
+        beans.forEach(built::bind);
+        Properties all = new Properties();
+        all.putAll(properties);
+        all.setProperty("camel.main.routesIncludePattern", String.join(",", routePatterns));
+        built.setOverrideProperties(all);
+        return built;
+    }
+
+    /** Starts and returns at once: for tests and for the demo, which prints while it runs. */
+    public CamelContext start() throws Exception {
+        main = build();
+        main.start();
+        return main.getCamelContext();
+    }
+
+    /** Runs until the JVM is asked to stop (Ctrl-C, SIGTERM). */
+    public void run() throws Exception {
+        main = build();
+        try {
+            main.run();
+        } finally {
+            closeResources();
+        }
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (main != null) {
+            main.stop();
+        }
+        closeResources();
+    }
+
+    private void closeResources() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                // shutting down: nothing useful to do with a close failure
+            }
+        }
+        resources.clear();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.scanflow.launch;
+
+import dev.scanflow.config.AgentSettings;
+import dev.scanflow.config.ServerSettings;
+import dev.scanflow.config.SettingsSource;
+import dev.scanflow.demo.DemoSite;
+import dev.scanflow.demo.EmbeddedMariaDb;
+import dev.scanflow.demo.PhpipamSchema;
+import dev.scanflow.demo.PhpipamView;
+import dev.scanflow.net.AddressRule;
+import dev.scanflow.net.Cidr;
+import dev.scanflow.server.intake.AgentTokens;
+import dev.scanflow.server.phpipam.ServerGrants;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.commons.dbcp2.BasicDataSource;
+
+/**
+ * Server and agent in one process on an embedded MariaDB holding a phpIPAM schema: a scan agent with a
+ * fresh code, a loopback subnet assigned to it, one address already known. The agent scans at once and
+ * then on its schedule; each report's effect on phpIPAM is printed.
+ */
+final class Demo {
+
+    private Demo() {
+    }
+
+    static int run(CommandLine line, Path home) throws Exception {
+        Cidr subnet = AddressRule.requireLoopback(Cidr.parse(line.option("--subnet", "127.0.0.0/29")));
+        String port = line.option("--port", "8080");
+        String schedule = line.option("--schedule", "0 * * * * ?");
+        Nmap.requireInstalled("nmap");
+
+        System.out.println("ScanFlow demo: starting an embedded MariaDB with a phpIPAM 1.8.2 schema...");
+        EmbeddedMariaDb mariaDb = EmbeddedMariaDb.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(mariaDb::close, "embedded-mariadb-stop"));
+
+        mariaDb.execute("CREATE DATABASE phpipam", "CREATE DATABASE scanflow");
+        DemoSite site;
+        try (BasicDataSource admin = new BasicDataSource()) {
+            admin.setUrl(mariaDb.url("phpipam"));
+            admin.setUsername(mariaDb.adminUser());
+            admin.setPassword(mariaDb.adminPassword());
+            PhpipamSchema.load(admin);
+            site = DemoSite.seed(admin, subnet);
+            site.addKnownAddress(admin, subnet.network().value().add(BigInteger.ONE));
+        }
+        String dbPassword = AgentTokens.newToken();
+        mariaDb.execute("CREATE USER 'scanflow'@'%' IDENTIFIED BY '" + dbPassword + "'");
+        mariaDb.execute(ServerGrants.statements("scanflow", "phpipam", "scanflow").toArray(String[]::new));
+
+        String token = AgentTokens.newToken();
+        Properties properties = new Properties();
+        properties.setProperty("scanflow.server.port", port);
+        properties.setProperty("scanflow.db.url", mariaDb.url("phpipam"));
+        properties.setProperty("scanflow.db.user", "scanflow");
+        properties.setProperty("scanflow.db.password", dbPassword);
+        properties.setProperty("scanflow.agent.code", site.agentCode());
+        properties.setProperty("scanflow.agent.token", token);
+        properties.setProperty("scanflow.agent.server-url", "http://127.0.0.1:" + port);
+        properties.setProperty("scanflow.agent.subnets", subnet.toString());
+        properties.setProperty("scanflow.agent.schedule", schedule);
+        SettingsSource source = SettingsSource.of(properties);
+        ServerSettings serverSettings = ServerSettings.from(source, home);
+        AgentSettings agentSettings = AgentSettings.from(source);
+
+        CamelApp app = new CamelApp();
+        ServerRole.configure(app, serverSettings, AgentTokens.ofPlainTokens(Map.of(site.agentCode(), token)), home);
+        AgentRole.configure(app, agentSettings, home);
+        app.bean("phpipamView", new PhpipamView()).routes("file:" + home.resolve("routes/demo") + "/*.yaml");
+
+        System.out.printf("phpIPAM database: %s (user scanflow)%n", mariaDb.url("phpipam"));
+        System.out.printf("agent '%s' (code %s…) is assigned %s (subnet id %d); scanning now, then on '%s'%n",
+                site.agentName(), site.agentCode().substring(0, 6), subnet, site.subnetId(), schedule);
+        System.out.printf("server: http://127.0.0.1:%s/api/v1/reports  health: /observe/health  metrics: /observe/metrics%n", port);
+        System.out.println("Ctrl-C stops the demo and deletes the embedded database.");
+        app.run();
+        return 0;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.scanflow.launch;
+
+import dev.scanflow.config.DatabaseSettings;
+import dev.scanflow.config.ServerSettings;
+import dev.scanflow.report.ReportJson;
+import dev.scanflow.server.intake.AgentTokens;
+import dev.scanflow.server.intake.IntakeResponses;
+import dev.scanflow.server.intake.ReportAuthorization;
+import dev.scanflow.server.intake.ReportReader;
+import dev.scanflow.server.phpipam.PhpipamClock;
+import dev.scanflow.server.phpipam.PhpipamDirectory;
+import dev.scanflow.server.phpipam.PhpipamWriter;
+import dev.scanflow.server.store.ScanflowSchema;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.apache.commons.dbcp2.BasicDataSource;
+
+/** The server's parts: report intake on platform-http, checks against phpIPAM, the phpIPAM writer. */
+public final class ServerRole {
+
+    private ServerRole() {
+    }
+
+    public static BasicDataSource dataSource(DatabaseSettings settings) {
+        BasicDataSource dataSource = new BasicDataSource();
+        dataSource.setUrl(settings.url());
+        dataSource.setUsername(settings.user());
+        dataSource.setPassword(settings.password());
+        dataSource.setMaxTotal(settings.poolSize());
+        dataSource.setDefaultAutoCommit(true);
+        return dataSource;
+    }
+
+    public static void configure(CamelApp app, ServerSettings settings, AgentTokens tokens, Path home) {
+        BasicDataSource dataSource = dataSource(settings.database());
+        app.closeOnStop(dataSource::close);
+        ScanflowSchema.migrate(dataSource, settings.database().scanflowSchema());
+        PhpipamDirectory directory = new PhpipamDirectory(dataSource);
+        app.bean("phpipamDataSource", dataSource)
+                .bean("agentTokens", tokens)
+                .bean("reportReader", new ReportReader())
+                .bean("reportAuthorization", new ReportAuthorization(directory))
+                .bean("phpipamWriter", new PhpipamWriter(dataSource,
+                        new PhpipamClock(settings.phpipamTimeZone(), Clock.systemUTC()),
+                        settings.database().scanflowSchema(), settings.writeMac()))
+                .bean("intakeResponses", new IntakeResponses())
+                .bean("reportJson", ReportJson.mapper())
+                .property("camel.main.name", "scanflow")
+                .property("camel.server.enabled", true)
+                .property("camel.server.host", settings.host())
+                .property("camel.server.port", settings.port())
+                .property("camel.server.maxBodySize", settings.maxBodyBytes())
+                .routes("file:" + home.resolve("routes") + "/*.yaml");
+        // Camel 4.17 looks for platform-http's router on 8080 when management has a port of its own:
+        // management shares the business port instead (docs/stack.md).
+        Observability.configure(app, settings.port());
+    }
+}

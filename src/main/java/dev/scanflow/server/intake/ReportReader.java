@@ -1,0 +1,98 @@
+package dev.scanflow.server.intake;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.scanflow.net.Cidr;
+import dev.scanflow.net.IpAddress;
+import dev.scanflow.report.ReportJson;
+import dev.scanflow.report.ScanReport;
+import dev.scanflow.report.ScannedHost;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a request body into a {@link ScanReport}, or refuses it with 400: malformed JSON, a JSON Schema
+ * violation (docs/report-format.md), or values the schema cannot express (an address outside IP syntax,
+ * a scan that ends before it starts).
+ */
+public class ReportReader {
+
+    public static final String SCHEMA_V1 = "/report-format/scan-report-v1.schema.json";
+    private static final int MAX_LISTED_VIOLATIONS = 5;
+
+    private final ObjectMapper mapper = ReportJson.mapper();
+    private final JsonSchema schemaV1 = loadSchema(SCHEMA_V1);
+
+    public static JsonSchema loadSchema(String resource) {
+        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        try (InputStream in = ReportReader.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing schema resource " + resource);
+            }
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public ScanReport read(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw ReportRejected.invalid("empty body: a scan report in JSON is expected");
+        }
+        JsonNode json;
+        try {
+            json = mapper.readTree(body);
+        } catch (IOException e) {
+            throw ReportRejected.invalid("malformed JSON: " + firstLine(e));
+        }
+        if (json == null || !json.isObject()) {
+            throw ReportRejected.invalid("a scan report must be a JSON object");
+        }
+        Set<ValidationMessage> violations = schemaV1.validate(json);
+        if (!violations.isEmpty()) {
+            throw ReportRejected.invalid("report violates the format version 1 schema: " + violations.stream()
+                    .limit(MAX_LISTED_VIOLATIONS).map(ValidationMessage::getMessage).collect(Collectors.joining("; ")));
+        }
+        ScanReport report;
+        try {
+            report = mapper.treeToValue(json, ScanReport.class);
+        } catch (JsonProcessingException e) {
+            throw ReportRejected.invalid("report does not map onto format version 1: " + firstLine(e));
+        }
+        checkValues(report);
+        return report;
+    }
+
+    private static void checkValues(ScanReport report) {
+        try {
+            Cidr.parse(report.subnet());
+        } catch (IllegalArgumentException e) {
+            throw ReportRejected.invalid("subnet: " + e.getMessage());
+        }
+        if (report.scanEnd().isBefore(report.scanStart())) {
+            throw ReportRejected.invalid("scanEnd is before scanStart");
+        }
+        for (ScannedHost host : report.hosts()) {
+            try {
+                IpAddress.parse(host.address());
+            } catch (IllegalArgumentException e) {
+                throw ReportRejected.invalid("host address: " + e.getMessage());
+            }
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

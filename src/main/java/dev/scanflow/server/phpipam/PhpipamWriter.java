@@ -1,0 +1,267 @@
+package dev.scanflow.server.phpipam;
+
+import dev.scanflow.net.Cidr;
+import dev.scanflow.net.IpAddress;
+import dev.scanflow.report.ScanReport;
+import dev.scanflow.report.ScannedHost;
+import dev.scanflow.server.intake.AuthorizedReport;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Writes one authorized report into phpIPAM's tables exactly as phpIPAM's own agents do
+ * (docs/phpipam.md §2.6), in one transaction: all of it or none of it.
+ *
+ * <ul>
+ *   <li>existing address (matched by subnetId and decimal ip_addr): lastSeen, and mac when the scan saw one;
+ *       rows with excludePing=1 are left alone, as phpIPAM's status check does;</li>
+ *   <li>new address, only when the subnet has discoverSubnet=1: phpIPAM's autodiscovery row;</li>
+ *   <li>subnets.lastScan always, lastDiscovery when discovery is on; scanAgents.last_access.</li>
+ * </ul>
+ * A report id is applied once: it is recorded in ScanFlow's own schema inside the same transaction.
+ */
+public class PhpipamWriter {
+
+    static final String AUTODISCOVERED = "-- autodiscovered --";
+    private static final int STATE_USED = 2;
+    private static final int HOSTNAME_LIMIT = 255;
+
+    private final DataSource dataSource;
+    private final PhpipamClock clock;
+    private final String reportsTable;
+    private final boolean writeMac;
+
+    public PhpipamWriter(DataSource dataSource, PhpipamClock clock, String scanflowSchema, boolean writeMac) {
+        if (!scanflowSchema.matches("[A-Za-z0-9_]{1,64}")) {
+            throw new IllegalArgumentException("ScanFlow schema name must match [A-Za-z0-9_]{1,64}: " + scanflowSchema);
+        }
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.reportsTable = "`" + scanflowSchema + "`.ingested_reports";
+        this.writeMac = writeMac;
+    }
+
+    private record Existing(long id, boolean excludePing) {
+    }
+
+    private record Plan(List<Map.Entry<Long, ScannedHost>> updates, List<Map.Entry<IpAddress, ScannedHost>> inserts,
+                        int ignored) {
+    }
+
+    public WriteOutcome write(AuthorizedReport authorized) {
+        ScanReport report = authorized.report();
+        PhpipamSubnet subnet = authorized.subnet();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                WriteOutcome outcome = writeInTransaction(connection, authorized);
+                if (outcome.isDuplicate()) {
+                    connection.rollback();
+                } else {
+                    connection.commit();
+                }
+                return outcome;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new PhpipamUnavailable("writing report " + report.reportId() + " for subnet " + subnet.id(), e);
+        }
+    }
+
+    private WriteOutcome writeInTransaction(Connection connection, AuthorizedReport authorized) throws SQLException {
+        ScanReport report = authorized.report();
+        PhpipamSubnet subnet = authorized.subnet();
+        try (Statement statement = connection.createStatement()) {
+            // TIMESTAMP columns are converted through the session time zone; phpIPAM's PHP sessions use the
+            // server's global zone, so ours must too, or lastScan would read back shifted in phpIPAM.
+            statement.execute("SET SESSION time_zone = @@GLOBAL.time_zone");
+        }
+        lockSubnet(connection, subnet.id());
+        Optional<WriteOutcome> earlier = earlierOutcome(connection, report);
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
+        String seen = clock.format(report.scanStart());
+        Plan plan = plan(report, subnet, existingAddresses(connection, subnet.id()));
+        updateSeen(connection, plan.updates(), seen);
+        insertDiscovered(connection, subnet.id(), plan.inserts(), seen, authorized.agent().name());
+        touchSubnet(connection, subnet, seen);
+        touchAgent(connection, authorized.agent().id());
+        WriteOutcome outcome = new WriteOutcome(report.reportId(), "applied", subnet.id(), plan.updates().size(),
+                plan.inserts().size(), plan.ignored());
+        recordReport(connection, authorized, outcome);
+        return outcome;
+    }
+
+    /** Serializes writers of one subnet, so two reports cannot both insert the same new address. */
+    private static void lockSubnet(Connection connection, long subnetId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT id FROM subnets WHERE id = ? FOR UPDATE")) {
+            statement.setLong(1, subnetId);
+            statement.executeQuery().close();
+        }
+    }
+
+    private Optional<WriteOutcome> earlierOutcome(Connection connection, ScanReport report) throws SQLException {
+        String sql = "SELECT subnet_id, updated_count, inserted_count, ignored_count FROM " + reportsTable + " WHERE report_id = ?";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, report.reportId().toString());
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new WriteOutcome(report.reportId(), "duplicate", rows.getLong("subnet_id"),
+                        rows.getInt("updated_count"), rows.getInt("inserted_count"), rows.getInt("ignored_count")));
+            }
+        }
+    }
+
+    /** The subnet's rows keyed by phpIPAM's decimal ip_addr: the subnet fixes the version, the decimal the rest. */
+    private static Map<String, Existing> existingAddresses(Connection connection, long subnetId) throws SQLException {
+        Map<String, Existing> byDecimal = new HashMap<>();
+        try (PreparedStatement statement =
+                     connection.prepareStatement("SELECT id, ip_addr, excludePing FROM ipaddresses WHERE subnetId = ?")) {
+            statement.setLong(1, subnetId);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    byDecimal.put(rows.getString("ip_addr"), new Existing(rows.getLong("id"), rows.getBoolean("excludePing")));
+                }
+            }
+        }
+        return byDecimal;
+    }
+
+    private Plan plan(ScanReport report, PhpipamSubnet subnet, Map<String, Existing> existing) {
+        Cidr cidr = subnet.cidr();
+        Map<Long, ScannedHost> updates = new LinkedHashMap<>();
+        Map<IpAddress, ScannedHost> inserts = new LinkedHashMap<>();
+        int ignored = 0;
+        for (ScannedHost host : report.hosts()) {
+            IpAddress address = IpAddress.parse(host.address());
+            if (!host.isUp() || !cidr.isUsableHost(address, subnet.isPool())) {
+                ignored++;
+                continue;
+            }
+            Existing row = existing.get(address.decimal());
+            if (row != null && !row.excludePing() && !updates.containsKey(row.id())) {
+                updates.put(row.id(), host);
+            } else if (row == null && subnet.discoverSubnet() && !inserts.containsKey(address)) {
+                inserts.put(address, host);
+            } else {
+                ignored++;
+            }
+        }
+        return new Plan(new ArrayList<>(updates.entrySet()), new ArrayList<>(inserts.entrySet()), ignored);
+    }
+
+    private void updateSeen(Connection connection, List<Map.Entry<Long, ScannedHost>> updates, String seen)
+            throws SQLException {
+        if (updates.isEmpty()) {
+            return;
+        }
+        String sql = writeMac
+                ? "UPDATE ipaddresses SET lastSeen = ?, mac = COALESCE(?, mac) WHERE id = ?"
+                : "UPDATE ipaddresses SET lastSeen = ? WHERE id = ?";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (Map.Entry<Long, ScannedHost> update : updates) {
+                int index = 1;
+                statement.setString(index++, seen);
+                if (writeMac) {
+                    statement.setString(index++, update.getValue().mac());
+                }
+                statement.setLong(index, update.getKey());
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    private void insertDiscovered(Connection connection, long subnetId, List<Map.Entry<IpAddress, ScannedHost>> inserts,
+                                  String seen, String agentName) throws SQLException {
+        if (inserts.isEmpty()) {
+            return;
+        }
+        String sql = "INSERT INTO ipaddresses (subnetId, ip_addr, description, hostname, mac, note, lastSeen, state)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        String note = "This host was autodiscovered on " + seen + " by agent " + agentName;
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (Map.Entry<IpAddress, ScannedHost> insert : inserts) {
+                ScannedHost host = insert.getValue();
+                statement.setLong(1, subnetId);
+                statement.setString(2, insert.getKey().decimal());
+                statement.setString(3, AUTODISCOVERED);
+                String hostname = host.hostnames().isEmpty() ? null : host.hostnames().get(0);
+                if (hostname == null) {
+                    statement.setNull(4, Types.VARCHAR);
+                } else {
+                    statement.setString(4, hostname.length() > HOSTNAME_LIMIT ? hostname.substring(0, HOSTNAME_LIMIT) : hostname);
+                }
+                statement.setString(5, writeMac ? host.mac() : null);
+                statement.setString(6, note);
+                statement.setString(7, seen);
+                statement.setInt(8, STATE_USED);
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    private static void touchSubnet(Connection connection, PhpipamSubnet subnet, String seen) throws SQLException {
+        String sql = subnet.discoverSubnet()
+                ? "UPDATE subnets SET lastScan = ?, lastDiscovery = ? WHERE id = ?"
+                : "UPDATE subnets SET lastScan = ? WHERE id = ?";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int index = 1;
+            statement.setString(index++, seen);
+            if (subnet.discoverSubnet()) {
+                statement.setString(index++, seen);
+            }
+            statement.setLong(index, subnet.id());
+            statement.executeUpdate();
+        }
+    }
+
+    private void touchAgent(Connection connection, long agentId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE scanAgents SET last_access = ? WHERE id = ?")) {
+            statement.setString(1, clock.now());
+            statement.setLong(2, agentId);
+            statement.executeUpdate();
+        }
+    }
+
+    private void recordReport(Connection connection, AuthorizedReport authorized, WriteOutcome outcome)
+            throws SQLException {
+        String sql = "INSERT INTO " + reportsTable + " (report_id, agent_id, subnet_id, scan_start, received_at,"
+                + " updated_count, inserted_count, ignored_count) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(), ?, ?, ?)";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, outcome.reportId().toString());
+            statement.setLong(2, authorized.agent().id());
+            statement.setLong(3, outcome.subnetId());
+            statement.setObject(4, LocalDateTime.ofInstant(authorized.report().scanStart(), ZoneOffset.UTC));
+            statement.setInt(5, outcome.updated());
+            statement.setInt(6, outcome.inserted());
+            statement.setInt(7, outcome.ignored());
+            statement.executeUpdate();
+        } catch (SQLIntegrityConstraintViolationException e) {
+            // Another server instance applied the same report id between our check and now.
+            throw new PhpipamUnavailable("recording report " + outcome.reportId() + " (applied concurrently)", e);
+        }
+    }
+}

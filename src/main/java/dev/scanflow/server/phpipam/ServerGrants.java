@@ -1,0 +1,33 @@
+package dev.scanflow.server.phpipam;
+
+import java.util.List;
+
+/**
+ * The only rights the server's database user needs (README, "Database user"): read phpIPAM, write the
+ * three tables a scan touches, no DELETE and no DDL on phpIPAM; full rights on ScanFlow's own schema.
+ * The demo and the integration tests run the server as a user with exactly these grants.
+ */
+public final class ServerGrants {
+
+    private ServerGrants() {
+    }
+
+    public static List<String> statements(String user, String phpipamSchema, String scanflowSchema) {
+        String account = "'" + requireIdentifier(user) + "'@'%'";
+        String phpipam = "`" + requireIdentifier(phpipamSchema) + "`";
+        String scanflow = "`" + requireIdentifier(scanflowSchema) + "`";
+        return List.of(
+                "GRANT SELECT ON " + phpipam + ".* TO " + account,
+                "GRANT INSERT, UPDATE ON " + phpipam + ".`ipaddresses` TO " + account,
+                "GRANT UPDATE ON " + phpipam + ".`subnets` TO " + account,
+                "GRANT UPDATE ON " + phpipam + ".`scanAgents` TO " + account,
+                "GRANT ALL ON " + scanflow + ".* TO " + account);
+    }
+
+    private static String requireIdentifier(String name) {
+        if (!name.matches("[A-Za-z0-9_]{1,64}")) {
+            throw new IllegalArgumentException("not a plain SQL identifier: " + name);
+        }
+        return name;
+    }
+}
