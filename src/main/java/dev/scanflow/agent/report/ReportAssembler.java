@@ -2,7 +2,7 @@ package dev.scanflow.agent.report;
 
 import dev.scanflow.agent.scan.NmapHost;
 import dev.scanflow.agent.scan.NmapRun;
-import dev.scanflow.agent.scan.ScanFailed;
+import dev.scanflow.report.Coverage;
 import dev.scanflow.report.ScanReport;
 import dev.scanflow.report.ScannedHost;
 import java.time.Clock;
@@ -21,19 +21,19 @@ public class ReportAssembler {
         this.clock = clock;
     }
 
+    /**
+     * A discovery report. A run cut short is still sent, marked partial: the hosts it saw are facts, and
+     * the server reads nothing about the hosts it did not reach.
+     */
     public ScanReport assemble(NmapRun run, String subnet, List<String> command) {
-        if (!run.complete()) {
-            // Format version 1 cannot say "partial"; a cut-short run is not sent rather than sent as whole.
-            throw new ScanFailed("nmap output for " + subnet + " ended before the scan finished ("
-                    + run.hosts().size() + " hosts read); no report sent");
-        }
         Instant start = run.start() != null ? run.start() : clock.instant();
         Instant end = run.end() != null && !run.end().isBefore(start) ? run.end() : start;
         List<ScannedHost> hosts = run.hosts().stream()
                 .filter(host -> host.address() != null)
                 .map(ReportAssembler::toHost)
                 .toList();
-        return new ScanReport(ScanReport.FORMAT_VERSION, UUID.randomUUID(), agentCode, subnet, start, end, command, hosts);
+        return new ScanReport(ScanReport.FORMAT_VERSION, UUID.randomUUID(), agentCode, subnet, start, end, command, hosts,
+                "discovery", null, !run.complete(), new Coverage(List.of(subnet), List.of()));
     }
 
     private static ScannedHost toHost(NmapHost host) {

@@ -16,6 +16,9 @@ import dev.scanflow.report.ScannedHost;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -27,10 +30,11 @@ import java.util.stream.Collectors;
 public class ReportReader {
 
     public static final String SCHEMA_V1 = "/report-format/scan-report-v1.schema.json";
+    public static final String SCHEMA_V2 = "/report-format/scan-report-v2.schema.json";
     private static final int MAX_LISTED_VIOLATIONS = 5;
 
     private final ObjectMapper mapper = ReportJson.mapper();
-    private final JsonSchema schemaV1 = loadSchema(SCHEMA_V1);
+    private final Map<Integer, JsonSchema> schemas = Map.of(1, loadSchema(SCHEMA_V1), 2, loadSchema(SCHEMA_V2));
 
     public static JsonSchema loadSchema(String resource) {
         SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
@@ -57,16 +61,21 @@ public class ReportReader {
         if (json == null || !json.isObject()) {
             throw ReportRejected.invalid("a scan report must be a JSON object");
         }
-        Set<ValidationMessage> violations = schemaV1.validate(json);
+        JsonNode version = json.get("formatVersion");
+        JsonSchema schema = version != null && version.canConvertToExactIntegral() ? schemas.get(version.asInt()) : null;
+        if (schema == null) {
+            throw ReportRejected.invalid("formatVersion must be one of " + new java.util.TreeSet<>(schemas.keySet()));
+        }
+        Set<ValidationMessage> violations = schema.validate(json);
         if (!violations.isEmpty()) {
-            throw ReportRejected.invalid("report violates the format version 1 schema: " + violations.stream()
+            throw ReportRejected.invalid("report violates the format version " + version.asInt() + " schema: " + violations.stream()
                     .limit(MAX_LISTED_VIOLATIONS).map(ValidationMessage::getMessage).collect(Collectors.joining("; ")));
         }
         ScanReport report;
         try {
             report = mapper.treeToValue(json, ScanReport.class);
         } catch (JsonProcessingException e) {
-            throw ReportRejected.invalid("report does not map onto format version 1: " + firstLine(e));
+            throw ReportRejected.invalid("report does not map onto its format version: " + firstLine(e));
         }
         checkValues(report);
         return report;
@@ -86,6 +95,20 @@ public class ReportReader {
                 IpAddress.parse(host.address());
             } catch (IllegalArgumentException e) {
                 throw ReportRejected.invalid("host address: " + e.getMessage());
+            }
+        }
+        if (report.chunk() != null && report.chunk().index() >= report.chunk().count()) {
+            throw ReportRejected.invalid("chunk index " + report.chunk().index() + " is not below its count " + report.chunk().count());
+        }
+        if (report.coverage() != null) {
+            List<String> targets = new ArrayList<>(report.coverage().hostTargets());
+            report.coverage().ports().forEach(probe -> targets.addAll(probe.targets()));
+            for (String target : targets) {
+                try {
+                    Cidr.parse(target);
+                } catch (IllegalArgumentException e) {
+                    throw ReportRejected.invalid("coverage target: " + e.getMessage());
+                }
             }
         }
     }
