@@ -1,30 +1,51 @@
 package dev.scanflow.config;
 
+import dev.scanflow.net.Cidr;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The server role. Every key, its default and its meaning are listed in config/server.properties.
  *
- * @param host             scanflow.server.host, default 0.0.0.0
- * @param port             scanflow.server.port, default 8080 (also serves /observe/health and /observe/metrics)
- * @param maxBodyBytes     scanflow.server.max-body-bytes, default 16 MiB; larger reports get 413
- * @param tokensFile       scanflow.server.tokens-file, default config/agent-tokens
- * @param phpipamTimeZone  scanflow.phpipam.time-zone: PHP's date.timezone of the phpIPAM install, default UTC
- * @param writeMac         scanflow.phpipam.write-mac, default true: store MACs the scan saw
- * @param database         scanflow.db.*
+ * @param host              scanflow.server.host, default 0.0.0.0
+ * @param port              scanflow.server.port, default 8080 (also serves /observe/health and /observe/metrics)
+ * @param maxBodyBytes      scanflow.server.max-body-bytes, default 16 MiB; larger reports get 413
+ * @param tokensFile        scanflow.server.tokens-file, default config/agent-tokens
+ * @param authFailureLimit  scanflow.server.auth-failure-limit: refusals (401/403) per source before 429, default 10
+ * @param authFailureWindow scanflow.server.auth-failure-window: the window those are counted in, default 10m
+ * @param trustedProxies    scanflow.server.trusted-proxies: CIDRs whose X-Forwarded-For is believed, default none
+ * @param phpipamTimeZone   scanflow.phpipam.time-zone: PHP's date.timezone of the phpIPAM install, default UTC
+ * @param writeMac          scanflow.phpipam.write-mac, default true: store MACs the scan saw
+ * @param fillEmptyHostnamesOnly scanflow.phpipam.resolve-empty-only, default true: with resolveDNS, only
+ *                          empty hostnames are filled (phpIPAM's own default), never overwritten
+ * @param database          scanflow.db.*
  */
-public record ServerSettings(String host, int port, long maxBodyBytes, Path tokensFile, ZoneId phpipamTimeZone,
-                             boolean writeMac, DatabaseSettings database) {
+public record ServerSettings(String host, int port, long maxBodyBytes, Path tokensFile, int authFailureLimit,
+                             Duration authFailureWindow, List<Cidr> trustedProxies, ZoneId phpipamTimeZone,
+                             boolean writeMac, boolean fillEmptyHostnamesOnly, DatabaseSettings database) {
 
     public static ServerSettings from(SettingsSource source, Path home) {
+        List<Cidr> proxies;
+        try {
+            proxies = Arrays.stream(source.string("scanflow.server.trusted-proxies", "").split(","))
+                    .map(String::strip).filter(s -> !s.isEmpty()).map(Cidr::parse).toList();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettings("scanflow.server.trusted-proxies: " + e.getMessage());
+        }
         return new ServerSettings(
                 source.string("scanflow.server.host", "0.0.0.0"),
                 source.integer("scanflow.server.port", 8080, 1, 65535),
                 source.bytes("scanflow.server.max-body-bytes", 16L * 1024 * 1024),
                 home.resolve(source.string("scanflow.server.tokens-file", "config/agent-tokens")),
+                source.integer("scanflow.server.auth-failure-limit", 10, 1, 1_000_000),
+                source.duration("scanflow.server.auth-failure-window", Duration.ofMinutes(10)),
+                proxies,
                 source.zone("scanflow.phpipam.time-zone", ZoneId.of("UTC")),
                 source.bool("scanflow.phpipam.write-mac", true),
+                source.bool("scanflow.phpipam.resolve-empty-only", true),
                 DatabaseSettings.from(source));
     }
 }

@@ -5,11 +5,8 @@ import dev.scanflow.config.InvalidSettings;
 import dev.scanflow.config.ServerSettings;
 import dev.scanflow.config.SettingsSource;
 import dev.scanflow.server.intake.AgentTokens;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.scanflow.server.intake.TokenFile;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 
@@ -23,7 +20,8 @@ public final class ScanFlow {
             usage: scanflow server [--config config/server.properties]
                    scanflow agent  [--config config/agent.properties]
                    scanflow demo   [--subnet 127.0.0.0/29] [--port 8080] [--schedule '0 * * * * ?']
-                   scanflow token issue <agent code> [--config config/server.properties]""";
+                   scanflow token issue|rotate|revoke <agent code> [--config config/server.properties]
+                   scanflow token list [--config config/server.properties]""";
 
     private ScanFlow() {
     }
@@ -79,10 +77,17 @@ public final class ScanFlow {
         }
     }
 
-    /** Issues a new token for an agent: prints it once and stores only its hash in the tokens file. */
-    private static int token(CommandLine line, Path home) throws IOException {
+    /** Issues, rotates, revokes or lists agent tokens; a new token is printed once, only its hash is stored. */
+    private static int token(CommandLine line, Path home) {
         List<String> words = line.positional();
-        if (words.size() != 2 || !"issue".equals(words.get(0))) {
+        String action = words.isEmpty() ? "" : words.get(0);
+        SettingsSource source = SettingsSource.load(line.option("--config", home.resolve("config/server.properties")));
+        TokenFile file = new TokenFile(home.resolve(source.string("scanflow.server.tokens-file", "config/agent-tokens")));
+        if (action.equals("list") && words.size() == 1) {
+            file.list().forEach((code, count) -> System.out.println(code + " " + count));
+            return 0;
+        }
+        if (words.size() != 2 || !List.of("issue", "rotate", "revoke").contains(action)) {
             System.err.println(USAGE);
             return 2;
         }
@@ -90,13 +95,15 @@ public final class ScanFlow {
         if (!agentCode.matches("[A-Za-z0-9_=-]{32}")) {
             throw new InvalidSettings("the agent code must be phpIPAM's 32-character scanAgents.code");
         }
-        SettingsSource source = SettingsSource.load(line.option("--config", home.resolve("config/server.properties")));
-        Path file = home.resolve(source.string("scanflow.server.tokens-file", "config/agent-tokens"));
-        String token = AgentTokens.newToken();
-        Files.writeString(file, AgentTokens.hashLine(agentCode, token) + System.lineSeparator(), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        System.out.println(token);
-        System.err.println("token stored (hashed) in " + file + "; give it to the agent as SCANFLOW_AGENT_TOKEN");
+        switch (action) {
+            case "issue" -> System.out.println(file.issue(agentCode));
+            case "rotate" -> System.out.println(file.rotate(agentCode));
+            default -> System.err.println(file.revoke(agentCode) + " token(s) revoked for " + agentCode);
+        }
+        if (!action.equals("revoke")) {
+            System.err.println("token stored (hashed) in " + file.path() + "; give it to the agent as SCANFLOW_AGENT_TOKEN"
+                    + (action.equals("rotate") ? "; the agent's old tokens no longer work" : ""));
+        }
         return 0;
     }
 

@@ -4,6 +4,7 @@ import dev.scanflow.config.DatabaseSettings;
 import dev.scanflow.config.ServerSettings;
 import dev.scanflow.report.ReportJson;
 import dev.scanflow.server.intake.AgentTokens;
+import dev.scanflow.server.intake.FailedAttempts;
 import dev.scanflow.server.intake.IntakeResponses;
 import dev.scanflow.server.intake.ReportAuthorization;
 import dev.scanflow.server.intake.ReportReader;
@@ -38,11 +39,14 @@ public final class ServerRole {
         PhpipamDirectory directory = new PhpipamDirectory(dataSource);
         app.bean("phpipamDataSource", dataSource)
                 .bean("agentTokens", tokens)
+                .bean("failedAttempts", new FailedAttempts(settings.authFailureLimit(), settings.authFailureWindow(),
+                        settings.trustedProxies(), Clock.systemUTC()))
                 .bean("reportReader", new ReportReader())
                 .bean("reportAuthorization", new ReportAuthorization(directory))
                 .bean("phpipamWriter", new PhpipamWriter(dataSource,
                         new PhpipamClock(settings.phpipamTimeZone(), Clock.systemUTC()),
-                        settings.database().scanflowSchema(), settings.writeMac()))
+                        settings.database().scanflowSchema(), settings.writeMac(),
+                        settings.fillEmptyHostnamesOnly()))
                 .bean("intakeResponses", new IntakeResponses())
                 .bean("reportJson", ReportJson.mapper())
                 .property("camel.main.name", "scanflow")

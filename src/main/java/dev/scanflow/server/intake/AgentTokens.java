@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -19,55 +20,42 @@ import java.util.Map;
  * own secret, separate from the phpIPAM agent code: any phpIPAM API app with Read access can list every
  * agent code, so the code proves nothing.
  *
- * <p>File format (config/agent-tokens by default): one {@code <agent code> <sha256 hex>} per line,
- * {@code #} starts a comment. Tokens are 256 random bits, so a fast hash is enough; there is nothing
- * to brute-force.
+ * <p>Backed by a {@link TokenFile}; a token issued, rotated or revoked with the CLI takes effect without a
+ * restart, because the file is re-read when its modification time changes. Tokens are 256 random bits,
+ * so a fast hash is enough: there is nothing to brute-force.
  */
 public final class AgentTokens {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Entry(String agentCode, byte[] hash) {
+    record Entry(String agentCode, byte[] hash) {
     }
 
-    private final List<Entry> entries;
+    private final TokenFile file;
+    private volatile List<Entry> entries;
+    private volatile FileTime loadedVersion;
 
-    private AgentTokens(List<Entry> entries) {
+    private AgentTokens(TokenFile file, List<Entry> entries) {
+        this.file = file;
         this.entries = List.copyOf(entries);
     }
 
-    public static AgentTokens load(Path file) {
-        if (!Files.exists(file)) {
-            throw new IllegalArgumentException("token file " + file + " does not exist: issue a token with "
+    public static AgentTokens load(Path path) {
+        TokenFile file = new TokenFile(path);
+        if (!file.exists()) {
+            throw new IllegalArgumentException("token file " + path + " does not exist: issue a token with "
                     + "'bin/scanflow token issue <agent code>'");
         }
-        List<Entry> entries = new ArrayList<>();
-        try {
-            int number = 0;
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                number++;
-                String trimmed = line.strip();
-                if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-                    continue;
-                }
-                String[] parts = trimmed.split("\\s+");
-                if (parts.length != 2 || !parts[1].matches("[0-9a-f]{64}")) {
-                    throw new IllegalArgumentException(file + " line " + number
-                            + ": expected '<agent code> <sha256 hex of the token>'");
-                }
-                entries.add(new Entry(parts[0], HexFormat.of().parseHex(parts[1])));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new AgentTokens(entries);
+        AgentTokens tokens = new AgentTokens(file, List.of());
+        tokens.reloadIfChanged();
+        return tokens;
     }
 
-    /** Tokens held in memory only: the demo, which makes a fresh token at every start. */
+    /** Tokens held in memory only: the demo, which makes a fresh token at every start, and tests. */
     public static AgentTokens ofPlainTokens(Map<String, String> tokenByAgentCode) {
         List<Entry> entries = new ArrayList<>();
         tokenByAgentCode.forEach((code, token) -> entries.add(new Entry(code, sha256(token))));
-        return new AgentTokens(entries);
+        return new AgentTokens(null, entries);
     }
 
     public static String newToken() {
@@ -92,6 +80,7 @@ public final class AgentTokens {
         if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw ReportRejected.unauthenticated("only Bearer tokens are accepted");
         }
+        reloadIfChanged();
         byte[] presented = sha256(authorization.substring(7).strip());
         String match = null;
         // Every entry is compared, in constant time each, so timing tells nothing about which one matched.
@@ -110,7 +99,29 @@ public final class AgentTokens {
         return entries.size();
     }
 
-    private static byte[] sha256(String token) {
+    private void reloadIfChanged() {
+        if (file == null) {
+            return;
+        }
+        try {
+            FileTime version = Files.getLastModifiedTime(file.path());
+            if (!version.equals(loadedVersion)) {
+                synchronized (this) {
+                    if (!version.equals(loadedVersion)) {
+                        entries = file.read();
+                        loadedVersion = version;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // A file removed or unreadable mid-flight keeps the last good tokens rather than locking agents out.
+            if (loadedVersion == null) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    static byte[] sha256(String token) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

@@ -7,10 +7,16 @@ package dev.scanflow.server.intake;
 public class ReportRejected extends RuntimeException {
 
     private final int status;
+    private final long retryAfterSeconds;
 
     public ReportRejected(int status, String message) {
+        this(status, message, 0);
+    }
+
+    public ReportRejected(int status, String message, long retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ReportRejected unauthenticated(String message) {
@@ -27,5 +33,15 @@ public class ReportRejected extends RuntimeException {
 
     public int getStatus() {
         return status;
+    }
+
+    /** Seconds for a Retry-After header; 0 when retrying will not help. */
+    public long getRetryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    /** Refusals that count against the source: wrong credentials or a report for what it may not write. */
+    public boolean isAccessDenied() {
+        return status == 401 || status == 403;
     }
 }

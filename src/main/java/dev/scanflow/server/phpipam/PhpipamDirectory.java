@@ -35,7 +35,7 @@ public class PhpipamDirectory {
 
     /** The agent's subnets whose address and mask equal the given CIDR, with their child counts. */
     public List<PhpipamSubnet> subnetsOf(long agentId, Cidr cidr) {
-        String sql = "SELECT s.id, s.isFolder, s.isPool, s.pingSubnet, s.discoverSubnet,"
+        String sql = "SELECT s.id, s.isFolder, s.isPool, s.pingSubnet, s.discoverSubnet, s.resolveDNS,"
                 + " (SELECT COUNT(*) FROM subnets c WHERE c.masterSubnetId = s.id) AS children"
                 + " FROM subnets s WHERE s.scanAgent = ? AND s.subnet = ? AND s.mask = ?";
         try (Connection connection = dataSource.getConnection();
@@ -48,7 +48,7 @@ public class PhpipamDirectory {
                 while (rows.next()) {
                     subnets.add(new PhpipamSubnet(rows.getLong("id"), cidr, rows.getBoolean("isFolder"),
                             rows.getBoolean("isPool"), rows.getBoolean("pingSubnet"),
-                            rows.getBoolean("discoverSubnet"), rows.getInt("children")));
+                            rows.getBoolean("discoverSubnet"), rows.getBoolean("resolveDNS"), rows.getInt("children")));
                 }
             }
             return subnets;

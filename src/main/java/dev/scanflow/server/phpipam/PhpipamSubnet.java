@@ -10,5 +10,6 @@ public record PhpipamSubnet(
         boolean isPool,
         boolean pingSubnet,
         boolean discoverSubnet,
+        boolean resolveDns,
         int childCount) {
 }

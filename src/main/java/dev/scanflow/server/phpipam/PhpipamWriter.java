@@ -16,10 +16,13 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /**
@@ -27,9 +30,11 @@ import javax.sql.DataSource;
  * (docs/phpipam.md §2.6), in one transaction: all of it or none of it.
  *
  * <ul>
- *   <li>existing address (matched by subnetId and decimal ip_addr): lastSeen, and mac when the scan saw one;
- *       rows with excludePing=1 are left alone, as phpIPAM's status check does;</li>
+ *   <li>existing address (matched by subnetId and decimal ip_addr): lastSeen; mac when the scan saw one;
+ *       an empty hostname filled when the subnet has resolveDNS=1; rows with excludePing=1 are left alone,
+ *       as phpIPAM's status check does;</li>
  *   <li>new address, only when the subnet has discoverSubnet=1: phpIPAM's autodiscovery row;</li>
+ *   <li>status tags as phpIPAM's pingCheck sets them, for subnets with pingSubnet=1 ({@link StatusTags});</li>
  *   <li>subnets.lastScan always, lastDiscovery when discovery is on; scanAgents.last_access.</li>
  * </ul>
  * A report id is applied once: it is recorded in ScanFlow's own schema inside the same transaction.
@@ -37,15 +42,16 @@ import javax.sql.DataSource;
 public class PhpipamWriter {
 
     static final String AUTODISCOVERED = "-- autodiscovered --";
-    private static final int STATE_USED = 2;
     private static final int HOSTNAME_LIMIT = 255;
 
     private final DataSource dataSource;
     private final PhpipamClock clock;
     private final String reportsTable;
     private final boolean writeMac;
+    private final boolean fillEmptyHostnamesOnly;
 
-    public PhpipamWriter(DataSource dataSource, PhpipamClock clock, String scanflowSchema, boolean writeMac) {
+    public PhpipamWriter(DataSource dataSource, PhpipamClock clock, String scanflowSchema, boolean writeMac,
+                         boolean fillEmptyHostnamesOnly) {
         if (!scanflowSchema.matches("[A-Za-z0-9_]{1,64}")) {
             throw new IllegalArgumentException("ScanFlow schema name must match [A-Za-z0-9_]{1,64}: " + scanflowSchema);
         }
@@ -53,18 +59,22 @@ public class PhpipamWriter {
         this.clock = clock;
         this.reportsTable = "`" + scanflowSchema + "`.ingested_reports";
         this.writeMac = writeMac;
+        this.fillEmptyHostnamesOnly = fillEmptyHostnamesOnly;
     }
 
-    private record Existing(long id, boolean excludePing) {
+    private record Existing(long id, String decimal, boolean excludePing, int state, String lastSeen, String hostname) {
     }
 
-    private record Plan(List<Map.Entry<Long, ScannedHost>> updates, List<Map.Entry<IpAddress, ScannedHost>> inserts,
+    /** One row to update: what the scan says about it, the hostname to fill (or null) and a new tag (or null). */
+    private record Update(long id, String mac, String hostname, Integer state) {
+    }
+
+    private record Plan(List<Update> updates, List<Map.Entry<IpAddress, ScannedHost>> inserts, List<Update> missed,
                         int ignored) {
     }
 
     public WriteOutcome write(AuthorizedReport authorized) {
         ScanReport report = authorized.report();
-        PhpipamSubnet subnet = authorized.subnet();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -82,7 +92,8 @@ public class PhpipamWriter {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new PhpipamUnavailable("writing report " + report.reportId() + " for subnet " + subnet.id(), e);
+            throw new PhpipamUnavailable("writing report " + report.reportId() + " for subnet "
+                    + authorized.subnet().id(), e);
         }
     }
 
@@ -100,13 +111,17 @@ public class PhpipamWriter {
             return earlier.get();
         }
         String seen = clock.format(report.scanStart());
-        Plan plan = plan(report, subnet, existingAddresses(connection, subnet.id()));
+        StatusTags tags = subnet.pingSubnet() ? StatusTags.read(connection) : new StatusTags(false, null, Set.of());
+        Plan plan = plan(report, subnet, existingAddresses(connection, subnet.id()), tags,
+                LocalDateTime.ofInstant(report.scanStart(), clock.zone()));
         updateSeen(connection, plan.updates(), seen);
+        retagMissed(connection, plan.missed());
         insertDiscovered(connection, subnet.id(), plan.inserts(), seen, authorized.agent().name());
         touchSubnet(connection, subnet, seen);
         touchAgent(connection, authorized.agent().id());
+        int retagged = plan.missed().size() + (int) plan.updates().stream().filter(u -> u.state() != null).count();
         WriteOutcome outcome = new WriteOutcome(report.reportId(), "applied", subnet.id(), plan.updates().size(),
-                plan.inserts().size(), plan.ignored());
+                plan.inserts().size(), plan.ignored(), retagged);
         recordReport(connection, authorized, outcome);
         return outcome;
     }
@@ -120,7 +135,8 @@ public class PhpipamWriter {
     }
 
     private Optional<WriteOutcome> earlierOutcome(Connection connection, ScanReport report) throws SQLException {
-        String sql = "SELECT subnet_id, updated_count, inserted_count, ignored_count FROM " + reportsTable + " WHERE report_id = ?";
+        String sql = "SELECT subnet_id, updated_count, inserted_count, ignored_count, retagged_count FROM "
+                + reportsTable + " WHERE report_id = ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, report.reportId().toString());
             try (ResultSet rows = statement.executeQuery()) {
@@ -128,7 +144,8 @@ public class PhpipamWriter {
                     return Optional.empty();
                 }
                 return Optional.of(new WriteOutcome(report.reportId(), "duplicate", rows.getLong("subnet_id"),
-                        rows.getInt("updated_count"), rows.getInt("inserted_count"), rows.getInt("ignored_count")));
+                        rows.getInt("updated_count"), rows.getInt("inserted_count"), rows.getInt("ignored_count"),
+                        rows.getInt("retagged_count")));
             }
         }
     }
@@ -136,22 +153,28 @@ public class PhpipamWriter {
     /** The subnet's rows keyed by phpIPAM's decimal ip_addr: the subnet fixes the version, the decimal the rest. */
     private static Map<String, Existing> existingAddresses(Connection connection, long subnetId) throws SQLException {
         Map<String, Existing> byDecimal = new HashMap<>();
-        try (PreparedStatement statement =
-                     connection.prepareStatement("SELECT id, ip_addr, excludePing FROM ipaddresses WHERE subnetId = ?")) {
+        // lastSeen as text: phpIPAM's "never" values include the zero date, which JDBC cannot map to a time
+        String sql = "SELECT id, ip_addr, excludePing, state, CAST(lastSeen AS CHAR) AS lastSeen, hostname"
+                + " FROM ipaddresses WHERE subnetId = ?";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, subnetId);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    byDecimal.put(rows.getString("ip_addr"), new Existing(rows.getLong("id"), rows.getBoolean("excludePing")));
+                    Existing row = new Existing(rows.getLong("id"), rows.getString("ip_addr"), rows.getBoolean("excludePing"),
+                            rows.getInt("state"), rows.getString("lastSeen"), rows.getString("hostname"));
+                    byDecimal.put(row.decimal(), row);
                 }
             }
         }
         return byDecimal;
     }
 
-    private Plan plan(ScanReport report, PhpipamSubnet subnet, Map<String, Existing> existing) {
+    private Plan plan(ScanReport report, PhpipamSubnet subnet, Map<String, Existing> existing, StatusTags tags,
+                      LocalDateTime scanTime) {
         Cidr cidr = subnet.cidr();
-        Map<Long, ScannedHost> updates = new LinkedHashMap<>();
+        Map<Long, Update> updates = new LinkedHashMap<>();
         Map<IpAddress, ScannedHost> inserts = new LinkedHashMap<>();
+        Set<String> seenDecimals = new HashSet<>();
         int ignored = 0;
         for (ScannedHost host : report.hosts()) {
             IpAddress address = IpAddress.parse(host.address());
@@ -159,34 +182,95 @@ public class PhpipamWriter {
                 ignored++;
                 continue;
             }
+            seenDecimals.add(address.decimal());
             Existing row = existing.get(address.decimal());
             if (row != null && !row.excludePing() && !updates.containsKey(row.id())) {
-                updates.put(row.id(), host);
+                updates.put(row.id(), new Update(row.id(), writeMac ? host.mac() : null, hostnameToFill(subnet, row, host),
+                        boxed(tags.whenSeen(row.state()))));
             } else if (row == null && subnet.discoverSubnet() && !inserts.containsKey(address)) {
                 inserts.put(address, host);
             } else {
                 ignored++;
             }
         }
-        return new Plan(new ArrayList<>(updates.entrySet()), new ArrayList<>(inserts.entrySet()), ignored);
+        List<Update> missed = new ArrayList<>();
+        Predicate<IpAddress> covered = coveredHosts(report, cidr);
+        for (Existing row : existing.values()) {
+            if (row.excludePing() || seenDecimals.contains(row.decimal())) {
+                continue;
+            }
+            IpAddress address = new IpAddress(cidr.version(), new java.math.BigInteger(row.decimal()));
+            if (covered.test(address)) {
+                Integer state = boxed(tags.whenMissed(row.state(), row.lastSeen(), scanTime));
+                if (state != null) {
+                    missed.add(new Update(row.id(), null, null, state));
+                }
+            }
+        }
+        return new Plan(new ArrayList<>(updates.values()), new ArrayList<>(inserts.entrySet()), missed, ignored);
     }
 
-    private void updateSeen(Connection connection, List<Map.Entry<Long, ScannedHost>> updates, String seen)
-            throws SQLException {
+    /** Addresses whose absence from this report means "not seen": none for a partial scan. */
+    private static Predicate<IpAddress> coveredHosts(ScanReport report, Cidr subnet) {
+        if (report.isPartial()) {
+            return address -> false;
+        }
+        if (report.coverage() == null) {
+            return subnet::contains;
+        }
+        List<Cidr> targets = report.coverage().hostTargets().stream().map(Cidr::parse).toList();
+        return address -> targets.stream().anyMatch(target -> target.contains(address));
+    }
+
+    private String hostnameToFill(PhpipamSubnet subnet, Existing row, ScannedHost host) {
+        if (!subnet.resolveDns() || host.hostnames().isEmpty()) {
+            return null;
+        }
+        String resolved = clip(host.hostnames().get(0));
+        boolean empty = row.hostname() == null || row.hostname().isBlank();
+        return empty || (!fillEmptyHostnamesOnly && !resolved.equals(row.hostname())) ? resolved : null;
+    }
+
+    private static Integer boxed(java.util.OptionalInt value) {
+        return value.isPresent() ? value.getAsInt() : null;
+    }
+
+    private static String clip(String hostname) {
+        return hostname.length() > HOSTNAME_LIMIT ? hostname.substring(0, HOSTNAME_LIMIT) : hostname;
+    }
+
+    private static void updateSeen(Connection connection, List<Update> updates, String seen) throws SQLException {
         if (updates.isEmpty()) {
             return;
         }
-        String sql = writeMac
-                ? "UPDATE ipaddresses SET lastSeen = ?, mac = COALESCE(?, mac) WHERE id = ?"
-                : "UPDATE ipaddresses SET lastSeen = ? WHERE id = ?";
+        // One statement shape for every row, so the whole batch goes as one bulk command.
+        String sql = "UPDATE ipaddresses SET lastSeen = ?, mac = COALESCE(?, mac), hostname = COALESCE(?, hostname),"
+                + " state = COALESCE(?, state) WHERE id = ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (Map.Entry<Long, ScannedHost> update : updates) {
-                int index = 1;
-                statement.setString(index++, seen);
-                if (writeMac) {
-                    statement.setString(index++, update.getValue().mac());
+            for (Update update : updates) {
+                statement.setString(1, seen);
+                statement.setString(2, update.mac());
+                statement.setString(3, update.hostname());
+                if (update.state() == null) {
+                    statement.setNull(4, Types.INTEGER);
+                } else {
+                    statement.setInt(4, update.state());
                 }
-                statement.setLong(index, update.getKey());
+                statement.setLong(5, update.id());
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    private static void retagMissed(Connection connection, List<Update> missed) throws SQLException {
+        if (missed.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE ipaddresses SET state = ? WHERE id = ?")) {
+            for (Update update : missed) {
+                statement.setInt(1, update.state());
+                statement.setLong(2, update.id());
                 statement.addBatch();
             }
             statement.executeBatch();
@@ -207,16 +291,15 @@ public class PhpipamWriter {
                 statement.setLong(1, subnetId);
                 statement.setString(2, insert.getKey().decimal());
                 statement.setString(3, AUTODISCOVERED);
-                String hostname = host.hostnames().isEmpty() ? null : host.hostnames().get(0);
-                if (hostname == null) {
+                if (host.hostnames().isEmpty()) {
                     statement.setNull(4, Types.VARCHAR);
                 } else {
-                    statement.setString(4, hostname.length() > HOSTNAME_LIMIT ? hostname.substring(0, HOSTNAME_LIMIT) : hostname);
+                    statement.setString(4, clip(host.hostnames().get(0)));
                 }
                 statement.setString(5, writeMac ? host.mac() : null);
                 statement.setString(6, note);
                 statement.setString(7, seen);
-                statement.setInt(8, STATE_USED);
+                statement.setInt(8, StatusTags.USED);
                 statement.addBatch();
             }
             statement.executeBatch();
@@ -249,7 +332,7 @@ public class PhpipamWriter {
     private void recordReport(Connection connection, AuthorizedReport authorized, WriteOutcome outcome)
             throws SQLException {
         String sql = "INSERT INTO " + reportsTable + " (report_id, agent_id, subnet_id, scan_start, received_at,"
-                + " updated_count, inserted_count, ignored_count) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(), ?, ?, ?)";
+                + " updated_count, inserted_count, ignored_count, retagged_count) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(), ?, ?, ?, ?)";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, outcome.reportId().toString());
             statement.setLong(2, authorized.agent().id());
@@ -258,6 +341,7 @@ public class PhpipamWriter {
             statement.setInt(5, outcome.updated());
             statement.setInt(6, outcome.inserted());
             statement.setInt(7, outcome.ignored());
+            statement.setInt(8, outcome.retagged());
             statement.executeUpdate();
         } catch (SQLIntegrityConstraintViolationException e) {
             // Another server instance applied the same report id between our check and now.
