@@ -118,8 +118,25 @@ public final class TestPhpipam implements AutoCloseable {
     }
 
     public List<Map<String, Object>> rows(String sql, Object... values) {
-        try (Connection connection = admin.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = admin.getConnection()) {
+            return rows(connection, sql, values);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads in a brand-new session, as a PHP request of phpIPAM does: it gets the server's global settings. */
+    public List<Map<String, Object>> rowsInNewSession(String sql, Object... values) {
+        EmbeddedMariaDb db = server();
+        try (Connection connection = java.sql.DriverManager.getConnection(url(), db.adminUser(), db.adminPassword())) {
+            return rows(connection, sql, values);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<Map<String, Object>> rows(Connection connection, String sql, Object... values) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < values.length; i++) {
                 statement.setObject(i + 1, values[i]);
             }
