@@ -48,6 +48,10 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
         }
         Duration scanTimeout = source.duration("scanflow.agent.scan-timeout", Duration.ofMinutes(10));
         Duration hostTimeout = source.duration("scanflow.agent.host-timeout", Duration.ofMinutes(2));
+        if (hostTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            // nmap takes whole seconds here, and 0 means no timeout at all
+            throw new InvalidSettings("scanflow.agent.host-timeout must be at least 1s");
+        }
         if (hostTimeout.compareTo(scanTimeout) > 0) {
             throw new InvalidSettings("scanflow.agent.host-timeout must not exceed scanflow.agent.scan-timeout");
         }

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 public record IpAddress(int version, BigInteger value) implements Comparable<IpAddress> {
 
     // Only literal addresses: InetAddress.getByName would otherwise resolve host names through DNS.
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
 
     public IpAddress {

@@ -43,7 +43,7 @@ public record ScanReport(
 
     /** Whether the scanner stopped before it finished: what it did not reach stays unknown, never "gone". */
     @JsonIgnore
-    public boolean isPartial() {
+    public boolean cutShort() {
         return Boolean.TRUE.equals(partial);
     }
 

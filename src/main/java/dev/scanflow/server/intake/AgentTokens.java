@@ -14,6 +14,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server's bearer tokens, one or more per agent, kept only as SHA-256 hashes. A token is ScanFlow's
@@ -26,6 +28,7 @@ import java.util.Map;
  */
 public final class AgentTokens {
 
+    private static final Logger LOG = LoggerFactory.getLogger(AgentTokens.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     record Entry(String agentCode, byte[] hash) {
@@ -113,11 +116,13 @@ public final class AgentTokens {
                     }
                 }
             }
-        } catch (IOException e) {
-            // A file removed or unreadable mid-flight keeps the last good tokens rather than locking agents out.
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            // A file removed, unreadable or badly edited mid-flight keeps the last good tokens rather than
+            // locking every agent out; at start there is nothing good to keep, so it fails.
             if (loadedVersion == null) {
-                throw new UncheckedIOException(e);
+                throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
             }
+            LOG.error("tokens file {} not reloaded, keeping the tokens read before: {}", file.path(), e.getMessage());
         }
     }
 

@@ -212,7 +212,7 @@ public class PhpipamWriter {
 
     /** Addresses whose absence from this report means "not seen": none for a partial scan. */
     private static Predicate<IpAddress> coveredHosts(ScanReport report, Cidr subnet) {
-        if (report.isPartial()) {
+        if (report.cutShort()) {
             return address -> false;
         }
         if (report.coverage() == null) {
