@@ -1,0 +1,169 @@
+package dev.scanflow.server.delta;
+
+import static dev.scanflow.server.delta.Reports.up;
+import static dev.scanflow.server.delta.Reports.v2;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.scanflow.net.Cidr;
+import dev.scanflow.report.ScanReport;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Chunks of one scan: any order, duplicates, a chunk that never comes, a chunk cut short. */
+class ScanAssemblyTest {
+
+    private static final String NET = "10.1.0.0/24";
+    private static final Instant START = Instant.parse("2026-11-21T08:00:00Z");
+
+    /** Four chunks of one port scan, each covering a /26 (liveness and tcp/22,80) and seeing one host. */
+    private static List<ScanReport> chunks(UUID scanId) {
+        List<ScanReport> chunks = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String quarter = "10.1.0." + (64 * i) + "/26";
+            chunks.add(v2(NET).chunk(scanId, i, 4).startingAt(START.plusSeconds(i)).liveness(quarter)
+                    .probe("tcp", "22,80", quarter).host(up("10.1.0." + (64 * i + 1)).open("tcp", 22)).build());
+        }
+        return chunks;
+    }
+
+    /** A state where every /26 has two hosts up with tcp/22 and tcp/80 open, missed once already. */
+    private static SubnetState known(DeltaEngine engine) {
+        SubnetState state = SubnetState.empty(new SubnetKey("site-b", 3), Cidr.parse(NET));
+        Reports.Builder all = v2(NET).liveness(NET).probe("tcp", "22,80", NET);
+        for (int i = 0; i < 4; i++) {
+            all.host(up("10.1.0." + (64 * i + 1)).open("tcp", 22).open("tcp", 80));
+            all.host(up("10.1.0." + (64 * i + 2)).open("tcp", 22));
+        }
+        state = engine.apply(state, Observation.of(all.build())).after();
+        return engine.apply(state, Observation.of(v2(NET).liveness(NET).probe("tcp", "22,80", NET).build())).after();
+    }
+
+    private static ScanAssembly assemble(List<ScanReport> reports) {
+        ScanAssembly assembly = ScanAssembly.startWith(reports.get(0));
+        reports.subList(1, reports.size()).forEach(assembly::add);
+        return assembly;
+    }
+
+    @Test
+    void completesOnlyWhenEveryIndexHasArrived() {
+        List<ScanReport> chunks = chunks(UUID.randomUUID());
+        ScanAssembly assembly = ScanAssembly.startWith(chunks.get(2));
+        assertFalse(assembly.isComplete());
+        assertEquals(new TreeSet<>(Set.of(0, 1, 3)), assembly.missingChunks());
+        assembly.add(chunks.get(0));
+        assembly.add(chunks.get(3));
+        assertFalse(assembly.isComplete());
+        assembly.add(chunks.get(1));
+        assertTrue(assembly.isComplete());
+        assertTrue(assembly.observation().isComplete());
+        assertEquals(4, assembly.observation().reportIds().size());
+        assertEquals(START, assembly.observation().scanStart(), "the earliest chunk start");
+    }
+
+    @Test
+    void chunksInAnyOrderGiveTheSameChangesAndState() {
+        DeltaEngine engine = new DeltaEngine();
+        SubnetState known = known(engine);
+        List<ScanReport> inOrder = chunks(UUID.randomUUID());
+        DeltaResult expected = engine.apply(known, assemble(inOrder).observation());
+        Random random = new Random(42);
+        for (int round = 0; round < 10; round++) {
+            List<ScanReport> shuffled = new ArrayList<>(inOrder);
+            Collections.shuffle(shuffled, random);
+            DeltaResult result = engine.apply(known, assemble(shuffled).observation());
+            assertEquals(expected.changes(), result.changes(), "order " + shuffled.stream().map(r -> r.chunk().index()).toList());
+            for (int i = 0; i < known.hostCount(); i++) {
+                assertTrue(expected.after().hosts().get(i).sameAs(result.after().hosts().get(i)));
+            }
+        }
+        // every .2 host missed twice now (gone, with tcp/22 closed); every .1 lost tcp/80
+        assertEquals(4, expected.count(ChangeType.HOST_GONE));
+        assertEquals(8, expected.count(ChangeType.PORT_CLOSED));
+    }
+
+    @Test
+    void aChunkThatNeverArrivedLeavesItsTargetsUnknown() {
+        DeltaEngine engine = new DeltaEngine();
+        SubnetState known = known(engine);
+        List<ScanReport> chunks = chunks(UUID.randomUUID());
+        ScanAssembly assembly = assemble(List.of(chunks.get(0), chunks.get(1), chunks.get(3)));
+        assertFalse(assembly.isComplete());
+        Observation afterTimeout = assembly.observation();
+        assertEquals(new TreeSet<>(Set.of(2)), afterTimeout.missingChunks());
+        assertFalse(afterTimeout.isComplete());
+        DeltaResult result = engine.apply(known, afterTimeout);
+        assertEquals(3, result.count(ChangeType.HOST_GONE), "gone in the three chunks that came");
+        for (String inMissingChunk : List.of("10.1.0.129", "10.1.0.130")) {
+            HostRecord host = result.after().host(HostAddress.parse(inMissingChunk)).orElseThrow();
+            assertEquals(HostStatus.UP, host.status(), inMissingChunk);
+            assertEquals(1, host.misses(), "still the one miss from before");
+            assertEquals(1, host.portMisses(0));
+        }
+        AddressRanges missingQuarter = AddressRanges.of(4, List.of(Cidr.parse("10.1.0.128/26")));
+        assertTrue(result.changes().stream().noneMatch(change -> missingQuarter.contains(change.address())),
+                "nothing in 10.1.0.128/26 changed");
+    }
+
+    @Test
+    void aPartialChunkContributesWhatItSawButNoCoverage() {
+        DeltaEngine engine = new DeltaEngine();
+        SubnetState known = known(engine);
+        UUID scanId = UUID.randomUUID();
+        List<ScanReport> chunks = new ArrayList<>(chunks(scanId));
+        chunks.set(1, v2(NET).chunk(scanId, 1, 4).partial().liveness("10.1.0.64/26").probe("tcp", "22,80", "10.1.0.64/26")
+                .host(up("10.1.0.70").open("tcp", 443)).build());
+        Observation observation = assemble(chunks).observation();
+        assertTrue(observation.isPartial());
+        DeltaResult result = engine.apply(known, observation);
+        assertEquals(3, result.count(ChangeType.HOST_GONE));
+        for (String unreported : List.of("10.1.0.65", "10.1.0.66")) {
+            HostRecord host = result.after().host(HostAddress.parse(unreported)).orElseThrow();
+            assertEquals(HostStatus.UP, host.status(), "not reported by the partial chunk: unknown");
+            assertEquals(1, host.misses(), "neither missed again nor seen");
+        }
+        assertEquals(1, result.count(ChangeType.HOST_NEW), "what the partial chunk saw is a fact");
+    }
+
+    @Test
+    void aResentChunkIsADuplicateAndChangesNothing() {
+        List<ScanReport> chunks = chunks(UUID.randomUUID());
+        ScanAssembly assembly = ScanAssembly.startWith(chunks.get(0));
+        assertEquals(ScanAssembly.Added.DUPLICATE, assembly.add(chunks.get(0)));
+        assertEquals(1, assembly.receivedCount());
+    }
+
+    @Test
+    void refusesChunksOfAnotherScanOrWithAnotherCount() {
+        UUID scanId = UUID.randomUUID();
+        ScanAssembly assembly = ScanAssembly.startWith(chunks(scanId).get(0));
+        assertThrows(IllegalArgumentException.class, () -> assembly.add(chunks(UUID.randomUUID()).get(1)));
+        assertThrows(IllegalArgumentException.class, () -> assembly.add(v2(NET).chunk(scanId, 1, 5).build()));
+        assertThrows(IllegalArgumentException.class, () -> assembly.add(v2("10.2.0.0/24").chunk(scanId, 1, 4).build()));
+    }
+
+    @Test
+    void anUnchunkedReportIsAScanOfOneChunkCompleteAtOnce() {
+        ScanReport report = v2(NET).liveness(NET).build();
+        ScanAssembly assembly = ScanAssembly.startWith(report);
+        assertTrue(assembly.isComplete());
+        assertEquals(report.reportId(), assembly.scanId());
+        SortedSet<Integer> none = new TreeSet<>();
+        assertEquals(none, assembly.observation().missingChunks());
+    }
+
+    @Test
+    void observationOfASingleReportRefusesOneChunkOfMany() {
+        assertThrows(IllegalArgumentException.class, () -> Observation.of(chunks(UUID.randomUUID()).get(0)));
+    }
+}
