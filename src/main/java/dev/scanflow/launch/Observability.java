@@ -4,7 +4,7 @@ import dev.scanflow.config.InvalidSettings;
 import java.io.IOException;
 import java.net.ServerSocket;
 
-/** Health, Prometheus metrics and JMX, the same for every role. */
+/** Health, Prometheus metrics, JMX and Jolokia (for Hawtio), the same for every role. */
 final class Observability {
 
     private Observability() {
@@ -18,6 +18,7 @@ final class Observability {
                 .property("camel.management.healthCheckEnabled", true)
                 .property("camel.management.metricsEnabled", true)
                 .property("camel.management.infoEnabled", true)
+                .property("camel.management.jolokiaEnabled", true)
                 .property("camel.metrics.enabled", true)
                 .property("camel.metrics.enableRoutePolicy", true)
                 .property("camel.metrics.binders", "jvm-memory,jvm-gc,jvm-thread,processor");
