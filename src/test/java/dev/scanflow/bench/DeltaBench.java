@@ -1,0 +1,249 @@
+package dev.scanflow.bench;
+
+import dev.scanflow.net.Cidr;
+import dev.scanflow.report.Coverage;
+import dev.scanflow.report.ScanReport;
+import dev.scanflow.report.ScannedHost;
+import dev.scanflow.report.ScannedPort;
+import dev.scanflow.report.ScannedPort.Service;
+import dev.scanflow.server.delta.DeltaEngine;
+import dev.scanflow.server.delta.DeltaResult;
+import dev.scanflow.server.delta.Observation;
+import dev.scanflow.server.delta.ScanAssembly;
+import dev.scanflow.server.delta.SubnetKey;
+import dev.scanflow.server.delta.SubnetState;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The delta engine's speed and memory (bench/delta runs it; figures go into the README):
+ * <ol>
+ *   <li>a delta of 1,000,000 (address, port) states against a previous state with 1% of them changed:
+ *       62,500 hosts of a /16 with 16 open TCP ports each, every port with an nmap service, sent as 16
+ *       chunks of a /20; 10,000 changes (4,000 ports opened, 3,000 reported closed, 3,000 service
+ *       versions changed). Timed from the received chunks to the new state and its changes: merging the
+ *       chunks into one observation, then the engine; median of 9 runs after 5 warm-ups;</li>
+ *   <li>the heap the state takes (used heap after full GCs, with and without it);</li>
+ *   <li>the heap after applying many such observations one after another, keeping only the current state:
+ *       it must stay flat, bounded by the state, not growing with the number of reports.</li>
+ * </ol>
+ */
+public final class DeltaBench {
+
+    private static final int HOSTS = 62_500;
+    private static final int PORTS_PER_HOST = 16;
+    private static final int CHUNKS = 16;
+    private static final int CHANGES = 10_000;
+    private static final int WARMUPS = 5;
+    private static final int RUNS = 9;
+    private static final int SEQUENCE = 60;
+    private static final String SUBNET = "10.0.0.0/16";
+    /** 64 TCP ports a host's 16 are drawn from: (7h + 4k) mod 64 for k < 16 are distinct. */
+    private static final int[] POOL = {21, 22, 23, 25, 53, 80, 81, 88, 110, 111, 135, 139, 143, 389, 443, 445, 465,
+            514, 587, 631, 636, 873, 993, 995, 1433, 1521, 1723, 2049, 2375, 3000, 3128, 3268, 3306, 3389, 4443, 5000,
+            5060, 5432, 5601, 5900, 5985, 6379, 6443, 7001, 8000, 8008, 8080, 8081, 8443, 8888, 9000, 9090, 9100, 9200,
+            9300, 9418, 10000, 11211, 15672, 27017, 50000, 50070, 61616, 65000};
+    private static final String PORT_LIST = Arrays.stream(POOL).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+
+    /** What differs from the baseline in one observation: per (host, slot) an opened, closed or changed port. */
+    private record Variant(int[] opened, int[] closed, int[] changed, int serviceRevision) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.out.printf("machine: %d cores, %s, %s %s, Java %s (%s), max heap %d MiB%n",
+                Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("os.name"),
+                System.getProperty("os.version"), System.getProperty("java.version"), System.getProperty("java.vm.name"),
+                Runtime.getRuntime().maxMemory() >> 20);
+        DeltaEngine engine = new DeltaEngine();
+        SubnetState empty = SubnetState.empty(new SubnetKey("bench-site", 1), Cidr.parse(SUBNET));
+
+        List<ScanReport> first = reports(new Variant(new int[0], new int[0], new int[0], 0));
+        long t0 = System.nanoTime();
+        SubnetState baseline = engine.apply(empty, assemble(first)).after();
+        System.out.printf("baseline (first observation, cold JVM): %,d hosts, %,d (address, port) states opened in %.0f ms%n",
+                baseline.hostCount(), baseline.portCount(), (System.nanoTime() - t0) / 1e6);
+        first = null;
+
+        Variant onePercent = variant(new Random(1), 1);
+        List<ScanReport> chunks = reports(onePercent);
+        double[] merge = new double[RUNS];
+        double[] delta = new double[RUNS];
+        double[] total = new double[RUNS];
+        DeltaResult result = null;
+        for (int run = -WARMUPS; run < RUNS; run++) {
+            long start = System.nanoTime();
+            Observation observation = assemble(chunks);
+            long merged = System.nanoTime();
+            result = engine.apply(baseline, observation);
+            long end = System.nanoTime();
+            if (run >= 0) {
+                merge[run] = (merged - start) / 1e6;
+                delta[run] = (end - merged) / 1e6;
+                total[run] = (end - start) / 1e6;
+            }
+        }
+        System.out.printf("1%% changed: %,d changes (%d opened, %d closed, %d service changed), %,d hosts touched%n",
+                result.changes().size(), result.count(dev.scanflow.server.delta.ChangeType.PORT_OPENED),
+                result.count(dev.scanflow.server.delta.ChangeType.PORT_CLOSED),
+                result.count(dev.scanflow.server.delta.ChangeType.SERVICE_CHANGED), result.touched().size());
+        System.out.printf("  merge 16 chunks into one observation: median %.0f ms (min %.0f, max %.0f)%n",
+                median(merge), min(merge), max(merge));
+        System.out.printf("  delta engine:                         median %.0f ms (min %.0f, max %.0f)%n",
+                median(delta), min(delta), max(delta));
+        System.out.printf("  chunks to new state and changes:      median %.0f ms (min %.0f, max %.0f), %d runs after %d warm-ups%n",
+                median(total), min(total), max(total), RUNS, WARMUPS);
+        result = null;
+        chunks = null;
+
+        long withState = usedAfterGc();
+        long ports = baseline.portCount();
+        int hosts = baseline.hostCount();
+        baseline = null;
+        long withoutState = usedAfterGc();
+        System.out.printf("heap held by the state: %.1f MiB for %,d hosts and %,d port states (%.1f bytes per port state)%n",
+                (withState - withoutState) / 1048576.0, hosts, ports, (double) (withState - withoutState) / ports);
+
+        SubnetState current = engine.apply(empty, assemble(reports(new Variant(new int[0], new int[0], new int[0], 0))))
+                .after();
+        System.out.printf("heap after applying observations in sequence (each a 1%% change of 1,000,000 ports; only the"
+                + " current state kept):%n");
+        System.out.printf("  after %3d: %6.1f MiB used%n", 1, usedAfterGc() / 1048576.0);
+        Random random = new Random(2);
+        for (int i = 2; i <= SEQUENCE; i++) {
+            current = engine.apply(current, assemble(reports(variant(random, i)))).after();
+            if (i % 10 == 0) {
+                System.out.printf("  after %3d: %6.1f MiB used (%,d port states)%n", i, usedAfterGc() / 1048576.0,
+                        current.portCount());
+            }
+        }
+        System.exit(0);
+    }
+
+    /** 10,000 distinct (host, slot) pairs: 40% open a port, 30% report one closed, 30% change a version. */
+    private static Variant variant(Random random, int revision) {
+        int[] picks = random.ints(0, HOSTS * PORTS_PER_HOST).distinct().limit(CHANGES).toArray();
+        int opened = CHANGES * 4 / 10;
+        int closed = CHANGES * 3 / 10;
+        return new Variant(Arrays.copyOfRange(picks, 0, opened), Arrays.copyOfRange(picks, opened, opened + closed),
+                Arrays.copyOfRange(picks, opened + closed, CHANGES), revision);
+    }
+
+    private static Observation assemble(List<ScanReport> chunks) {
+        ScanAssembly assembly = ScanAssembly.startWith(chunks.get(0));
+        chunks.subList(1, chunks.size()).forEach(assembly::add);
+        if (!assembly.isComplete()) {
+            throw new IllegalStateException("incomplete");
+        }
+        return assembly.observation();
+    }
+
+    /**
+     * The chunks of one scan, as the JSON reader would hand them over: every host, port and service its own
+     * object with its own strings (nothing shared that parsing would not share).
+     */
+    private static List<ScanReport> reports(Variant variant) {
+        boolean[] opened = mark(variant.opened());
+        boolean[] closed = mark(variant.closed());
+        boolean[] changed = mark(variant.changed());
+        UUID scanId = UUID.randomUUID();
+        Instant start = Instant.parse("2026-11-22T00:00:00Z").plusSeconds(3600L * variant.serviceRevision());
+        List<ScanReport> chunks = new ArrayList<>();
+        int hostsPerChunk = HOSTS / CHUNKS + 1;
+        for (int c = 0; c < CHUNKS; c++) {
+            String range = "10.0." + (16 * c) + ".0/20";
+            List<ScannedHost> hosts = new ArrayList<>();
+            for (int h = c * hostsPerChunk; h < Math.min(HOSTS, (c + 1) * hostsPerChunk); h++) {
+                List<ScannedPort> ports = new ArrayList<>(PORTS_PER_HOST + 1);
+                for (int k = 0; k < PORTS_PER_HOST; k++) {
+                    int slot = h * PORTS_PER_HOST + k;
+                    int port = POOL[(7 * h + 4 * k) % POOL.length];
+                    if (closed[slot]) {
+                        ports.add(new ScannedPort("tcp", port, "closed", "reset", null, null));
+                        continue;
+                    }
+                    ports.add(new ScannedPort("tcp", port, "open", "syn-ack", service(port, changed[slot] ? 1 : 0), null));
+                    if (opened[slot]) {
+                        int extra = POOL[(7 * h + 4 * k + 2) % POOL.length];
+                        ports.add(new ScannedPort("tcp", extra, "open", "syn-ack", service(extra, 0), null));
+                    }
+                }
+                hosts.add(new ScannedHost(address(h), "up", null, null, List.of(), ports));
+            }
+            chunks.add(new ScanReport(2, UUID.randomUUID(), "Bench-agent-code-0123456789abcdB", SUBNET, start,
+                    start.plusSeconds(900), List.of("nmap", "-sS", "-sV", range), hosts, "services-nmap",
+                    new ScanReport.Chunk(scanId, c, CHUNKS), false,
+                    new Coverage(List.of(range), List.of(new Coverage.PortProbe("tcp", PORT_LIST, List.of(range))))));
+        }
+        return chunks;
+    }
+
+    /** Host h is the address 10.0.0.1 + h (the /16 holds them all below 10.0.244.37). */
+    private static String address(int h) {
+        int value = h + 1;
+        return "10.0." + (value >> 8) + "." + (value & 0xFF);
+    }
+
+    private static Service service(int port, int revision) {
+        // new String: a parsed report shares no strings with the state
+        return new Service(new String("svc-" + port), new String("Product " + port), new String("1." + (port % 7) + "." + revision),
+                new String("protocol 2.0"), null, List.of(new String("cpe:/a:vendor:product" + port + ":1." + (port % 7))));
+    }
+
+    private static boolean[] mark(int[] slots) {
+        boolean[] marks = new boolean[HOSTS * PORTS_PER_HOST];
+        for (int slot : slots) {
+            marks[slot] = true;
+        }
+        return marks;
+    }
+
+    private static long usedAfterGc() throws InterruptedException {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            Thread.sleep(100);
+            used = Math.min(used, MEMORY.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static double min(double[] values) {
+        return Arrays.stream(values).min().orElseThrow();
+    }
+
+    private static double max(double[] values) {
+        return Arrays.stream(values).max().orElseThrow();
+    }
+
+    private static String memory() {
+        try {
+            String line = Files.readAllLines(Path.of("/proc/meminfo")).get(0);
+            return Math.round(Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0) + " GiB RAM";
+        } catch (IOException e) {
+            return "unknown RAM";
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static int[] range(int n) {
+        return IntStream.range(0, n).toArray();
+    }
+}
