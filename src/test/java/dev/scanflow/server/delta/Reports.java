@@ -11,47 +11,47 @@ import java.util.List;
 import java.util.UUID;
 
 /** Scan reports for tests, written the way a reader checks them: subnet, coverage, hosts, ports. */
-final class Reports {
+public final class Reports {
 
-    static final String AGENT = "Agent-one-code-0123456789abcdefX";
+    public static final String AGENT = "Agent-one-code-0123456789abcdefX";
     private static Instant clock = Instant.parse("2026-11-20T09:00:00Z");
 
     private Reports() {
     }
 
-    static Instant nextStart() {
+    public static synchronized Instant nextStart() {
         clock = clock.plusSeconds(600);
         return clock;
     }
 
     /** A format version 1 report: discovery of the whole subnet, complete. */
-    static ScanReport v1(String subnet, ScannedHost... hosts) {
+    public static ScanReport v1(String subnet, ScannedHost... hosts) {
         Instant start = nextStart();
         return new ScanReport(1, UUID.randomUUID(), AGENT, subnet, start, start.plusSeconds(5),
                 List.of("nmap", "-sn", subnet), List.of(hosts));
     }
 
-    static Builder v2(String subnet) {
+    public static Builder v2(String subnet) {
         return new Builder(subnet);
     }
 
-    static HostBuilder up(String address) {
+    public static HostBuilder up(String address) {
         return new HostBuilder(address, "up");
     }
 
-    static HostBuilder down(String address) {
+    public static HostBuilder down(String address) {
         return new HostBuilder(address, "down");
     }
 
-    static HostBuilder state(String address, String state) {
+    public static HostBuilder state(String address, String state) {
         return new HostBuilder(address, state);
     }
 
-    static Service service(String name, String product, String version) {
+    public static Service service(String name, String product, String version) {
         return new Service(name, product, version, null, null, List.of());
     }
 
-    static final class HostBuilder {
+    public static final class HostBuilder {
         private final String address;
         private final String state;
         private String mac;
@@ -63,35 +63,35 @@ final class Reports {
             this.state = state;
         }
 
-        HostBuilder mac(String value) {
+        public HostBuilder mac(String value) {
             mac = value;
             return this;
         }
 
-        HostBuilder name(String value) {
+        public HostBuilder name(String value) {
             names.add(value);
             return this;
         }
 
-        HostBuilder open(String protocol, int port) {
+        public HostBuilder open(String protocol, int port) {
             return port(protocol, port, "open", null);
         }
 
-        HostBuilder open(String protocol, int port, Service service) {
+        public HostBuilder open(String protocol, int port, Service service) {
             return port(protocol, port, "open", service);
         }
 
-        HostBuilder port(String protocol, int port, String portState, Service service) {
+        public HostBuilder port(String protocol, int port, String portState, Service service) {
             ports.add(new ScannedPort(protocol, port, portState, "syn-ack", service, null));
             return this;
         }
 
-        ScannedHost build() {
+        public ScannedHost build() {
             return new ScannedHost(address, state, mac, mac == null ? null : "Lab Vendor", names, ports);
         }
     }
 
-    static final class Builder {
+    public static final class Builder {
         private final String subnet;
         private final List<String> hostTargets = new ArrayList<>();
         private final List<Coverage.PortProbe> probes = new ArrayList<>();
@@ -106,42 +106,42 @@ final class Reports {
         }
 
         /** Liveness coverage: these CIDRs were probed for hosts. */
-        Builder liveness(String... targets) {
+        public Builder liveness(String... targets) {
             hostTargets.addAll(List.of(targets));
             return this;
         }
 
-        Builder probe(String protocol, String ports, String... targets) {
+        public Builder probe(String protocol, String ports, String... targets) {
             probes.add(new Coverage.PortProbe(protocol, ports, List.of(targets)));
             return this;
         }
 
-        Builder partial() {
+        public Builder partial() {
             partial = true;
             return this;
         }
 
-        Builder chunk(UUID scanId, int index, int count) {
+        public Builder chunk(UUID scanId, int index, int count) {
             chunk = new ScanReport.Chunk(scanId, index, count);
             return this;
         }
 
-        Builder profile(String value) {
+        public Builder profile(String value) {
             profile = value;
             return this;
         }
 
-        Builder startingAt(Instant value) {
+        public Builder startingAt(Instant value) {
             start = value;
             return this;
         }
 
-        Builder host(HostBuilder host) {
+        public Builder host(HostBuilder host) {
             hosts.add(host.build());
             return this;
         }
 
-        ScanReport build() {
+        public ScanReport build() {
             Instant at = start != null ? start : nextStart();
             return new ScanReport(2, UUID.randomUUID(), AGENT, subnet, at, at.plusSeconds(30), List.of("nmap", subnet),
                     hosts, profile, chunk, partial, new Coverage(hostTargets, probes));

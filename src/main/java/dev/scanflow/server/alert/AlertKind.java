@@ -1,0 +1,42 @@
+package dev.scanflow.server.alert;
+
+import java.util.Locale;
+
+/**
+ * What an alert is about. Only {@link #PORT} alerts resolve themselves: the condition ("this port is open
+ * and a rule says it should not be") ends when the port is seen closed. The others report an event (a new
+ * host, a MAC or service that changed) that a person has to look at, so only a person resolves them.
+ */
+public enum AlertKind {
+    /** a port a rule flags is open: critical port, blocked in its subnet, or not allowed there */
+    PORT(true),
+    /** a host never seen on the subnet came up */
+    NEW_HOST(false),
+    /** a known host answered with another MAC */
+    MAC_CHANGE(false),
+    /** an open port's service changed in the fields the rule watches */
+    SERVICE_CHANGE(false);
+
+    private final boolean autoResolves;
+
+    AlertKind(boolean autoResolves) {
+        this.autoResolves = autoResolves;
+    }
+
+    public boolean autoResolves() {
+        return autoResolves;
+    }
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public static AlertKind parse(String label) {
+        for (AlertKind kind : values()) {
+            if (kind.label().equals(label)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("unknown alert kind " + label);
+    }
+}
