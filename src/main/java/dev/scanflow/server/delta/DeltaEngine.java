@@ -23,9 +23,11 @@ import java.util.Set;
  *       missed only if a port probe covered that protocol, port and address. Outside, nothing changes.</li>
  *   <li>A host reported down, and a port reported filtered or closed|filtered, count as misses too; a host
  *       reported unknown or skipped, and a port reported open|filtered or unfiltered, say nothing.</li>
- *   <li>Ports are read only from hosts reported up: a host that was down had no port probed. A host the
- *       observation does not mention at all, inside a port probe's targets, had its ports probed and none
- *       answered (masscan lists only hosts with open ports), so they are missed.</li>
+ *   <li>Ports are read only from hosts reported up: a host that was down had no port probed, and neither
+ *       had a host absent from an observation that probed its liveness (nmap without -Pn probes the ports of
+ *       up hosts only). A host absent from an observation that did not probe its liveness but whose address
+ *       is inside a port probe had its ports probed and none answered (masscan lists only hosts with open
+ *       ports), so they are missed.</li>
  *   <li>A host up or a port open is gone or closed only after {@link DeltaPolicy#confirmMisses()} consecutive
  *       covering misses; a sighting resets the count, an observation that does not cover it leaves it.</li>
  *   <li>A port reported "closed" is closed at once (see {@link DeltaPolicy#closedConfirmsAtOnce()}).</li>
@@ -175,8 +177,11 @@ public final class DeltaEngine {
             int[] portKeys = record == null ? HostRecord.NO_KEYS : record.portKeys;
             byte[] portMisses = record == null ? null : record.portMisses;
             Service[] services = record == null ? null : record.services;
-            // ports of a host reported down, unknown or skipped were not probed; of an absent one, maybe
-            if (up || sighting == null) {
+            // Ports of a host reported down, unknown or skipped were not probed. Nor were those of an absent host
+            // whose liveness the observation probed: it was down, and nmap probes the ports of up hosts only.
+            // An absent host without liveness coverage inside a port probe is masscan's way of saying "nothing
+            // open here": its ports were probed and missed.
+            if (up || (sighting == null && !coverage.coversHost(high, low))) {
                 PortRanges[] scope = coverage.portScope(high, low);
                 if (up || scope.length > 0) {
                     if (ports(high, low, record, up ? sighting : null, scope)) {

@@ -141,9 +141,10 @@ class AlertEngineTest {
         Network network = network(rules(List.of()));
         network.see(ports(up("10.0.0.5").open("tcp", 23)));
         assertEquals(List.of(), network.see(v1(NET)), "discovery does not cover ports");
-        assertEquals(List.of(), network.see(ports()), "one covering miss is not closed yet");
+        assertEquals(List.of(), network.see(ports()), "host down: its ports were not probed");
+        assertEquals(List.of(), network.see(ports(up("10.0.0.5"))), "one covering miss is not closed yet");
         assertEquals(AlertStatus.OPEN, network.alert(AlertKind.PORT, "10.0.0.5", "tcp", 23).status());
-        assertEquals(List.of(Type.AUTO_RESOLVED), types(network.see(ports())), "the second covering miss closes it");
+        assertEquals(List.of(Type.AUTO_RESOLVED), types(network.see(ports(up("10.0.0.5")))), "the second covering miss closes it");
     }
 
     @Test

@@ -325,6 +325,17 @@ class DeltaEngineTest {
     }
 
     @Test
+    void portsOfAHostAbsentFromAScanThatProbedItsLivenessWereNotProbed() {
+        Subnet subnet = new Subnet();
+        subnet.see(fullScan().host(up("10.0.0.1").open("tcp", 22)).build());
+        assertEquals(List.of(), subnet.see(fullScan().build()));
+        assertEquals(List.of(ChangeType.HOST_GONE), types(subnet.see(fullScan().build())), "nmap without -Pn: down, ports unprobed");
+        HostRecord host = subnet.host("10.0.0.1");
+        assertTrue(host.hasOpen("tcp", 22));
+        assertEquals(0, host.portMisses(0));
+    }
+
+    @Test
     void portsOfAHostReportedDownWereNotProbed() {
         Subnet subnet = new Subnet();
         subnet.see(fullScan().host(up("10.0.0.1").open("tcp", 22)).build());
@@ -403,8 +414,11 @@ class DeltaEngineTest {
         assertEquals(List.of("2001:db8:5f::11 HOST_NEW", "2001:db8:5f::11 PORT_OPENED"),
                 changes.stream().map(c -> c.address() + " " + c.type()).toList());
         subnet.see(v2("2001:db8:5f::/64").liveness("2001:db8:5f::/64").probe("tcp", "22", "2001:db8:5f::/64").build());
-        assertEquals(List.of(ChangeType.HOST_GONE, ChangeType.PORT_CLOSED),
+        assertEquals(List.of(ChangeType.HOST_GONE),
                 types(subnet.see(v2("2001:db8:5f::/64").liveness("2001:db8:5f::/64").probe("tcp", "22", "2001:db8:5f::/64").build())));
+        assertEquals(List.of(), subnet.see(v2("2001:db8:5f::/64").probe("tcp", "22", "2001:db8:5f::/64").build()));
+        assertEquals(List.of(ChangeType.PORT_CLOSED), types(subnet.see(v2("2001:db8:5f::/64").probe("tcp", "22", "2001:db8:5f::/64")
+                .build())), "masscan-style coverage missed the port twice");
     }
 
     @Test
