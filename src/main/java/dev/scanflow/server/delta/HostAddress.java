@@ -1,5 +1,6 @@
 package dev.scanflow.server.delta;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.scanflow.net.Cidr;
 import dev.scanflow.net.IpAddress;
@@ -23,6 +24,7 @@ public record HostAddress(int version, long high, long low) implements Comparabl
     }
 
     /** Parses an address literal; dotted IPv4 without the regular expressions and BigInteger of IpAddress. */
+    @JsonCreator
     public static HostAddress parse(String text) {
         long v4 = parseIpv4(text);
         if (v4 >= 0) {

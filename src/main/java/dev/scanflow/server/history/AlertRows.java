@@ -1,0 +1,205 @@
+package dev.scanflow.server.history;
+
+import static dev.scanflow.server.history.Sql.fit;
+import static dev.scanflow.server.history.Sql.setString;
+import static dev.scanflow.server.history.Sql.setTime;
+import static dev.scanflow.server.history.Sql.time;
+
+import dev.scanflow.server.alert.Alert;
+import dev.scanflow.server.alert.AlertEvent;
+import dev.scanflow.server.alert.AlertKey;
+import dev.scanflow.server.alert.AlertKind;
+import dev.scanflow.server.alert.AlertStatus;
+import dev.scanflow.server.alert.Severity;
+import dev.scanflow.server.delta.HostAddress;
+import dev.scanflow.server.delta.SubnetKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Reading and writing alerts rows, inside a transaction the caller holds. */
+final class AlertRows {
+
+    private static final int IN_LIST = 500;
+    static final String COLUMNS = "a.id, a.alert_key, a.kind, a.address, a.protocol, a.port, a.rule_name, a.severity,"
+            + " a.status, a.message, a.opened_at, a.last_event_at, a.acknowledged_at, a.acknowledged_by, a.resolved_at,"
+            + " a.resolved_by, a.resolution, a.times_opened, a.occurrences";
+
+    private AlertRows() {
+    }
+
+    /** The stored alerts among {@code keys}, locked for this transaction. */
+    static Map<AlertKey, Alert> lockByKeys(Connection connection, String alerts, long ref, SubnetKey subnet,
+                                           Collection<AlertKey> keys) throws SQLException {
+        Map<String, AlertKey> byThing = new LinkedHashMap<>();
+        keys.forEach(key -> byThing.put(key.thing(), key));
+        List<String> things = new ArrayList<>(byThing.keySet());
+        Map<AlertKey, Alert> found = new HashMap<>();
+        for (int from = 0; from < things.size(); from += IN_LIST) {
+            List<String> part = things.subList(from, Math.min(things.size(), from + IN_LIST));
+            String sql = "SELECT " + COLUMNS + " FROM " + alerts + " a WHERE a.subnet_ref = ? AND a.alert_key IN ("
+                    + part.stream().map(x -> "?").collect(Collectors.joining(", ")) + ") FOR UPDATE";
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setLong(1, ref);
+                for (int i = 0; i < part.size(); i++) {
+                    statement.setString(i + 2, part.get(i));
+                }
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        Alert alert = read(rows, subnet);
+                        found.put(alert.key(), alert);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** One alert by id, locked for this transaction; null when there is none. */
+    static Alert lockById(Connection connection, String alerts, String subnets, long id) throws SQLException {
+        String sql = "SELECT " + COLUMNS + ", s.site, s.subnet_id FROM " + alerts + " a JOIN " + subnets
+                + " s ON s.id = a.subnet_ref WHERE a.id = ? FOR UPDATE";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, id);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? read(rows, new SubnetKey(rows.getString("site"), rows.getLong("subnet_id"))) : null;
+            }
+        }
+    }
+
+    static Alert read(ResultSet rows, SubnetKey subnet) throws SQLException {
+        String protocol = rows.getString("protocol");
+        int port = protocol == null ? -1 : rows.getInt("port");
+        AlertKey key = new AlertKey(subnet, AlertKind.parse(rows.getString("kind")),
+                HostAddress.fromBytes(rows.getBytes("address")), protocol, port);
+        String resolution = rows.getString("resolution");
+        return new Alert(rows.getLong("id"), key, rows.getString("rule_name"), Severity.parse(rows.getString("severity")),
+                AlertStatus.parse(rows.getString("status")), rows.getString("message"), time(rows, "opened_at"),
+                time(rows, "last_event_at"), time(rows, "acknowledged_at"), rows.getString("acknowledged_by"),
+                time(rows, "resolved_at"), rows.getString("resolved_by"),
+                resolution == null ? null : Alert.Resolution.valueOf(resolution.toUpperCase(Locale.ROOT)),
+                rows.getInt("times_opened"), rows.getInt("occurrences"));
+    }
+
+    /**
+     * Writes the alerts after {@code events} (new ones inserted, known ones updated by id) and the events
+     * themselves. Returns the events with every alert's id.
+     *
+     * @param ref the tracked subnet of new alerts; unused when every alert has an id
+     */
+    static List<AlertEvent> store(Connection connection, String alerts, String events, long ref, List<AlertEvent> happened)
+            throws SQLException {
+        // the last state of each alert is what the row must hold; several events may touch one alert
+        Map<AlertKey, Alert> last = new LinkedHashMap<>();
+        happened.forEach(event -> last.put(event.alert().key(), event.alert()));
+        List<Alert> inserts = last.values().stream().filter(alert -> alert.id() == null).toList();
+        List<Alert> updates = last.values().stream().filter(alert -> alert.id() != null).toList();
+        Map<AlertKey, Long> ids = new HashMap<>();
+        updates.forEach(alert -> ids.put(alert.key(), alert.id()));
+        if (!inserts.isEmpty()) {
+            String sql = "INSERT INTO " + alerts + " (subnet_ref, alert_key, kind, address, ip, protocol, port, rule_name,"
+                    + " severity, status, message, opened_at, last_event_at, acknowledged_at, acknowledged_by, resolved_at,"
+                    + " resolved_by, resolution, times_opened, occurrences) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            try (HistoryRepository.Batch batch = new HistoryRepository.Batch(connection.prepareStatement(sql))) {
+                for (Alert alert : inserts) {
+                    PreparedStatement statement = batch.statement();
+                    AlertKey key = alert.key();
+                    statement.setLong(1, ref);
+                    statement.setString(2, key.thing());
+                    statement.setString(3, key.kind().label());
+                    statement.setBytes(4, key.address().bytes());
+                    statement.setString(5, key.address().toString());
+                    setString(statement, 6, key.protocol());
+                    if (key.port() < 0) {
+                        statement.setNull(7, Types.INTEGER);
+                    } else {
+                        statement.setInt(7, key.port());
+                    }
+                    fill(statement, 8, alert);
+                    batch.add();
+                }
+                batch.flush();
+            }
+            List<String> things = inserts.stream().map(alert -> alert.key().thing()).toList();
+            Map<String, AlertKey> byThing = new HashMap<>();
+            inserts.forEach(alert -> byThing.put(alert.key().thing(), alert.key()));
+            for (int from = 0; from < things.size(); from += IN_LIST) {
+                List<String> part = things.subList(from, Math.min(things.size(), from + IN_LIST));
+                String sql2 = "SELECT id, alert_key FROM " + alerts + " WHERE subnet_ref = ? AND alert_key IN ("
+                        + part.stream().map(x -> "?").collect(Collectors.joining(", ")) + ")";
+                try (PreparedStatement statement = connection.prepareStatement(sql2)) {
+                    statement.setLong(1, ref);
+                    for (int i = 0; i < part.size(); i++) {
+                        statement.setString(i + 2, part.get(i));
+                    }
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            ids.put(byThing.get(rows.getString("alert_key")), rows.getLong("id"));
+                        }
+                    }
+                }
+            }
+        }
+        if (!updates.isEmpty()) {
+            String sql = "UPDATE " + alerts + " SET rule_name = ?, severity = ?, status = ?, message = ?, opened_at = ?,"
+                    + " last_event_at = ?, acknowledged_at = ?, acknowledged_by = ?, resolved_at = ?, resolved_by = ?,"
+                    + " resolution = ?, times_opened = ?, occurrences = ? WHERE id = ?";
+            try (HistoryRepository.Batch batch = new HistoryRepository.Batch(connection.prepareStatement(sql))) {
+                for (Alert alert : updates) {
+                    PreparedStatement statement = batch.statement();
+                    fill(statement, 1, alert);
+                    statement.setLong(14, alert.id());
+                    batch.add();
+                }
+                batch.flush();
+            }
+        }
+        List<AlertEvent> stored = new ArrayList<>();
+        String sql = "INSERT INTO " + events + " (alert_id, event, at, status, scan_id, actor, note) VALUES (?, ?, ?, ?, ?, ?, ?)";
+        try (HistoryRepository.Batch batch = new HistoryRepository.Batch(connection.prepareStatement(sql))) {
+            for (AlertEvent event : happened) {
+                long id = ids.get(event.alert().key());
+                Alert alert = event.alert().id() == null ? event.alert().withId(id) : event.alert();
+                PreparedStatement statement = batch.statement();
+                statement.setLong(1, id);
+                statement.setString(2, event.type().name().toLowerCase(Locale.ROOT));
+                setTime(statement, 3, event.at());
+                statement.setString(4, alert.status().label());
+                setString(statement, 5, event.scanId() == null ? null : event.scanId().toString());
+                setString(statement, 6, fit(event.actor(), 128));
+                setString(statement, 7, fit(event.note(), 1024));
+                batch.add();
+                stored.add(new AlertEvent(event.type(), alert, event.at(), event.actor(), event.note(), event.scanId()));
+            }
+            batch.flush();
+        }
+        return stored;
+    }
+
+    /** rule_name .. occurrences: thirteen columns from {@code first}. */
+    private static void fill(PreparedStatement statement, int first, Alert alert) throws SQLException {
+        statement.setString(first, fit(alert.rule(), 255));
+        statement.setString(first + 1, alert.severity().label());
+        statement.setString(first + 2, alert.status().label());
+        statement.setString(first + 3, fit(alert.message(), 1024));
+        setTime(statement, first + 4, alert.openedAt());
+        setTime(statement, first + 5, alert.lastEventAt());
+        setTime(statement, first + 6, alert.acknowledgedAt());
+        setString(statement, first + 7, fit(alert.acknowledgedBy(), 128));
+        setTime(statement, first + 8, alert.resolvedAt());
+        setString(statement, first + 9, fit(alert.resolvedBy(), 128));
+        setString(statement, first + 10, alert.resolution() == null ? null : alert.resolution().name().toLowerCase(Locale.ROOT));
+        statement.setInt(first + 11, alert.timesOpened());
+        statement.setInt(first + 12, alert.occurrences());
+    }
+}

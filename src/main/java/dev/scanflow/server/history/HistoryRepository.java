@@ -1,0 +1,680 @@
+package dev.scanflow.server.history;
+
+import static dev.scanflow.server.history.Sql.fit;
+import static dev.scanflow.server.history.Sql.json;
+import static dev.scanflow.server.history.Sql.setString;
+import static dev.scanflow.server.history.Sql.setTime;
+import static dev.scanflow.server.history.Sql.time;
+
+import dev.scanflow.net.Cidr;
+import dev.scanflow.report.ScannedPort.Service;
+import dev.scanflow.server.alert.Alert;
+import dev.scanflow.server.alert.AlertEngine;
+import dev.scanflow.server.alert.AlertEvent;
+import dev.scanflow.server.alert.AlertKey;
+import dev.scanflow.server.delta.Change;
+import dev.scanflow.server.delta.DeltaResult;
+import dev.scanflow.server.delta.HostAddress;
+import dev.scanflow.server.delta.HostDelta;
+import dev.scanflow.server.delta.HostRecord;
+import dev.scanflow.server.delta.HostStatus;
+import dev.scanflow.server.delta.Observation;
+import dev.scanflow.server.delta.ObservedHost;
+import dev.scanflow.server.delta.PortKey;
+import dev.scanflow.server.delta.SubnetKey;
+import dev.scanflow.server.delta.SubnetState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+/**
+ * ScanFlow's memory of its subnets, in its own schema (db/scanflow V2, V3): the delta engine's state per
+ * (site, subnet), the device and port history, the change log and the alerts.
+ *
+ * <ul>
+ *   <li>{@link #load} rebuilds the engine's state of one (site, subnet).</li>
+ *   <li>{@link #apply} stores what one observation did (state, history, changes, alert events) in one
+ *       transaction: all of it or none. It refuses a scan id applied before (duplicate, nothing written) and
+ *       a delta computed from another version of the state than the stored one ({@link StaleState}).</li>
+ *   <li>{@link #acknowledge} and {@link #resolve} move an alert on, for the API.</li>
+ * </ul>
+ * Parameterized statements only; rows are written in batches.
+ */
+public final class HistoryRepository {
+
+    private static final int BATCH = 1000;
+
+    private final DataSource dataSource;
+    private final String schema;
+    private final Clock clock;
+
+    public HistoryRepository(DataSource dataSource, String scanflowSchema, Clock clock) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.schema = Sql.requireSchema(scanflowSchema);
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    private String t(String table) {
+        return Sql.table(schema, table);
+    }
+
+    // --- load ------------------------------------------------------------------------------------------
+
+    /** The stored state of one (site, subnet), or an empty one if nothing was ever applied to it. */
+    public SubnetState load(SubnetKey key, Cidr cidr) {
+        try (Connection connection = dataSource.getConnection()) {
+            Long ref = null;
+            long version = 0;
+            UUID lastScan = null;
+            Instant lastStart = null;
+            try (PreparedStatement statement = connection.prepareStatement("SELECT id, version, last_scan_id, last_scan_start FROM "
+                    + t("tracked_subnets") + " WHERE site = ? AND subnet_id = ?")) {
+                statement.setString(1, key.site());
+                statement.setLong(2, key.subnetId());
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (rows.next()) {
+                        ref = rows.getLong("id");
+                        version = rows.getLong("version");
+                        String scan = rows.getString("last_scan_id");
+                        lastScan = scan == null ? null : UUID.fromString(scan);
+                        lastStart = time(rows, "last_scan_start");
+                    }
+                }
+            }
+            if (ref == null || version == 0) {
+                return SubnetState.empty(key, cidr);
+            }
+            return SubnetState.restore(key, cidr, version, lastScan, lastStart, records(connection, ref));
+        } catch (SQLException e) {
+            throw new HistoryUnavailable("loading the state of " + key, e);
+        }
+    }
+
+    private List<HostRecord> records(Connection connection, long ref) throws SQLException {
+        Map<Service, Service> services = new HashMap<>();
+        Map<HostAddressBytes, List<PortRow>> ports = new HashMap<>();
+        String portSql = "SELECT address, protocol, port, misses, service_name, service_product, service_version,"
+                + " service_extra_info, service_tunnel, service_cpes FROM " + t("port_state")
+                + " WHERE subnet_ref = ? AND status = 'open'";
+        try (PreparedStatement statement = connection.prepareStatement(portSql)) {
+            statement.setLong(1, ref);
+            statement.setFetchSize(BATCH);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    Service service = null;
+                    if (rows.getString("service_name") != null || rows.getString("service_product") != null
+                            || rows.getString("service_version") != null || rows.getString("service_extra_info") != null
+                            || rows.getString("service_tunnel") != null || rows.getString("service_cpes") != null) {
+                        Service read = new Service(rows.getString("service_name"), rows.getString("service_product"),
+                                rows.getString("service_version"), rows.getString("service_extra_info"),
+                                rows.getString("service_tunnel"), Sql.strings(rows.getString("service_cpes")));
+                        service = services.computeIfAbsent(read, s -> s);
+                    }
+                    ports.computeIfAbsent(new HostAddressBytes(rows.getBytes("address")), a -> new ArrayList<>())
+                            .add(new PortRow(PortKey.of(rows.getString("protocol"), rows.getInt("port")), rows.getInt("misses"), service));
+                }
+            }
+        }
+        List<HostRecord> records = new ArrayList<>();
+        String hostSql = "SELECT address, status, misses, mac, hostname FROM " + t("host_state") + " WHERE subnet_ref = ?";
+        try (PreparedStatement statement = connection.prepareStatement(hostSql)) {
+            statement.setLong(1, ref);
+            statement.setFetchSize(BATCH);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    byte[] address = rows.getBytes("address");
+                    List<PortRow> open = ports.getOrDefault(new HostAddressBytes(address), List.of());
+                    int[] keys = new int[open.size()];
+                    int[] misses = new int[open.size()];
+                    Service[] portServices = new Service[open.size()];
+                    for (int i = 0; i < open.size(); i++) {
+                        keys[i] = open.get(i).key();
+                        misses[i] = open.get(i).misses();
+                        portServices[i] = open.get(i).service();
+                    }
+                    records.add(HostRecord.restore(HostAddress.fromBytes(address),
+                            HostStatus.valueOf(rows.getString("status").toUpperCase()), rows.getInt("misses"),
+                            rows.getString("mac"), rows.getString("hostname"), keys, misses, portServices));
+                }
+            }
+        }
+        return records;
+    }
+
+    private record PortRow(int key, int misses, Service service) {
+    }
+
+    /** A byte[] that can key a map. */
+    private record HostAddressBytes(byte[] bytes) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof HostAddressBytes o && Arrays.equals(bytes, o.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
+
+    // --- apply -----------------------------------------------------------------------------------------
+
+    /**
+     * Stores one delta and the alert events its changes raise under {@code alerts} (null: no alerts), in one
+     * transaction.
+     *
+     * @throws StaleState         when the stored state is not the one the delta was computed from
+     * @throws HistoryUnavailable when the database failed; nothing was written
+     */
+    public Recorded apply(DeltaResult result, AlertEngine alerts) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Recorded recorded = applyInTransaction(connection, result, alerts);
+                if (recorded.duplicate()) {
+                    connection.rollback();
+                } else {
+                    connection.commit();
+                }
+                return recorded;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new HistoryUnavailable("storing scan " + result.observation().scanId() + " of " + result.key(), e);
+        }
+    }
+
+    private Recorded applyInTransaction(Connection connection, DeltaResult result, AlertEngine alerts) throws SQLException {
+        SubnetKey key = result.key();
+        Observation observation = result.observation();
+        long[] locked = lockSubnet(connection, key, result.after().cidr());
+        long ref = locked[0];
+        if (scanApplied(connection, observation.scanId())) {
+            return Recorded.duplicateOf(result);
+        }
+        if (locked[1] != result.before().version()) {
+            throw new StaleState(key, result.before().version(), locked[1]);
+        }
+        Instant at = observation.scanStart();
+        recordScan(connection, ref, result);
+        writeHosts(connection, ref, result, at);
+        writePorts(connection, ref, result, at);
+        List<RecordedChange> changes = writeChanges(connection, ref, result, at);
+        List<AlertEvent> events = alerts == null ? List.of() : writeAlerts(connection, ref, result, alerts);
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE " + t("tracked_subnets")
+                + " SET version = ?, cidr = ?, last_scan_id = ?, last_scan_start = ?, updated_at = ? WHERE id = ?")) {
+            statement.setLong(1, result.after().version());
+            statement.setString(2, result.after().cidr().toString());
+            statement.setString(3, observation.scanId().toString());
+            setTime(statement, 4, observation.scanStart());
+            setTime(statement, 5, clock.instant());
+            statement.setLong(6, ref);
+            statement.executeUpdate();
+        }
+        return new Recorded(result, changes, events, false);
+    }
+
+    /**
+     * The subnet's row, created if new, locked until the transaction ends: writers of one (site, subnet)
+     * queue here, so that versions cannot interleave. Returns {id, version}.
+     */
+    private long[] lockSubnet(Connection connection, SubnetKey key, Cidr cidr) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("INSERT IGNORE INTO " + t("tracked_subnets")
+                + " (site, subnet_id, cidr, version, updated_at) VALUES (?, ?, ?, 0, ?)")) {
+            statement.setString(1, key.site());
+            statement.setLong(2, key.subnetId());
+            statement.setString(3, cidr.toString());
+            setTime(statement, 4, clock.instant());
+            statement.executeUpdate();
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT id, version FROM " + t("tracked_subnets")
+                + " WHERE site = ? AND subnet_id = ? FOR UPDATE")) {
+            statement.setString(1, key.site());
+            statement.setLong(2, key.subnetId());
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return new long[] {rows.getLong("id"), rows.getLong("version")};
+            }
+        }
+    }
+
+    private boolean scanApplied(Connection connection, UUID scanId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM " + t("applied_scans") + " WHERE scan_id = ?")) {
+            statement.setString(1, scanId.toString());
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    private void recordScan(Connection connection, long ref, DeltaResult result) throws SQLException {
+        Observation observation = result.observation();
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + t("applied_scans")
+                + " (scan_id, subnet_ref, state_version, profile, scan_start, scan_end, applied_at, chunk_count,"
+                + " missing_chunks, is_partial, hosts_reported, change_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            statement.setString(1, observation.scanId().toString());
+            statement.setLong(2, ref);
+            statement.setLong(3, result.after().version());
+            setString(statement, 4, observation.profile());
+            setTime(statement, 5, observation.scanStart());
+            setTime(statement, 6, observation.scanEnd());
+            setTime(statement, 7, clock.instant());
+            statement.setInt(8, observation.chunkCount());
+            setString(statement, 9, observation.missingChunks().isEmpty() ? null
+                    : fit(observation.missingChunks().stream().map(String::valueOf).collect(Collectors.joining(",")), 2048));
+            statement.setBoolean(10, observation.isPartial());
+            statement.setInt(11, observation.hostCount());
+            statement.setInt(12, result.changes().size());
+            statement.executeUpdate();
+        }
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + t("applied_scan_reports")
+                + " (report_id, scan_id) VALUES (?, ?)")) {
+            for (UUID reportId : observation.reportIds()) {
+                statement.setString(1, reportId.toString());
+                statement.setString(2, observation.scanId().toString());
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    // --- hosts -----------------------------------------------------------------------------------------
+
+    private void writeHosts(Connection connection, long ref, DeltaResult result, Instant at) throws SQLException {
+        int version = result.after().ipVersion();
+        String upsert = "INSERT INTO " + t("host_state") + " (subnet_ref, address, ip, status, misses, mac, mac_vendor,"
+                + " hostname, first_seen, last_seen, times_seen, status_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"
+                // status_since before status: MariaDB assigns left to right, and it must see the old status
+                + " ON DUPLICATE KEY UPDATE status_since = IF(status = VALUES(status), status_since, VALUES(status_since)),"
+                + " status = VALUES(status), misses = VALUES(misses), mac_vendor = IF(?, VALUES(mac_vendor), mac_vendor),"
+                + " mac = VALUES(mac), hostname = VALUES(hostname), last_seen = IF(?, VALUES(last_seen), last_seen),"
+                + " times_seen = times_seen + IF(?, 1, 0)";
+        String closeIdentity = "UPDATE " + t("host_identity_history") + " SET valid_until = ?"
+                + " WHERE subnet_ref = ? AND address = ? AND kind = ? AND valid_until IS NULL";
+        String openIdentity = "INSERT INTO " + t("host_identity_history")
+                + " (subnet_ref, address, kind, value, valid_from, from_scan) VALUES (?, ?, ?, ?, ?, ?)";
+        // a host seen again with nothing else new only needs its sighting counted: a cheaper statement
+        String sighted = "UPDATE " + t("host_state") + " SET last_seen = ?, times_seen = times_seen + 1,"
+                + " mac_vendor = IF(?, ?, mac_vendor) WHERE subnet_ref = ? AND address = ?";
+        String scanId = result.observation().scanId().toString();
+        try (PreparedStatement hosts = connection.prepareStatement(upsert);
+             Batch sightings = new Batch(connection.prepareStatement(sighted));
+             Batch close = new Batch(connection.prepareStatement(closeIdentity));
+             Batch open = new Batch(connection.prepareStatement(openIdentity))) {
+            int pending = 0;
+            for (HostDelta delta : result.touched()) {
+                HostRecord after = delta.after();
+                HostRecord before = delta.before();
+                HostAddress address = after.address(version);
+                byte[] bytes = address.bytes();
+                ObservedHost sighting = delta.sighting();
+                boolean seen = delta.seenUp();
+                boolean macSeen = seen && sighting.mac() != null;
+                if (seen && before != null && before.status() == after.status() && before.misses() == after.misses()
+                        && Objects.equals(before.mac(), after.mac()) && Objects.equals(before.hostname(), after.hostname())) {
+                    PreparedStatement statement = sightings.statement();
+                    setTime(statement, 1, at);
+                    statement.setBoolean(2, macSeen);
+                    setString(statement, 3, macSeen ? fit(sighting.macVendor(), 128) : null);
+                    statement.setLong(4, ref);
+                    statement.setBytes(5, bytes);
+                    sightings.add();
+                    continue;
+                }
+                hosts.setLong(1, ref);
+                hosts.setBytes(2, bytes);
+                hosts.setString(3, address.toString());
+                hosts.setString(4, after.status() == HostStatus.UP ? "up" : "gone");
+                hosts.setInt(5, Math.min(after.misses(), 255));
+                setString(hosts, 6, after.mac());
+                setString(hosts, 7, macSeen ? fit(sighting.macVendor(), 128) : null);
+                setString(hosts, 8, fit(after.hostname(), 255));
+                setTime(hosts, 9, at);
+                setTime(hosts, 10, at);
+                setTime(hosts, 11, at);
+                hosts.setBoolean(12, macSeen);
+                hosts.setBoolean(13, seen);
+                hosts.setBoolean(14, seen);
+                hosts.addBatch();
+                if (++pending == BATCH) {
+                    hosts.executeBatch();
+                    pending = 0;
+                }
+                String beforeName = before == null ? null : fit(before.hostname(), 255);
+                String afterName = fit(after.hostname(), 255);
+                String beforeMac = before == null ? null : before.mac();
+                if (beforeMac != null && !beforeMac.equals(after.mac())) {
+                    endIdentity(close, ref, bytes, "mac", at);
+                }
+                if (beforeName != null && !beforeName.equals(afterName)) {
+                    endIdentity(close, ref, bytes, "hostname", at);
+                }
+            }
+            if (pending > 0) {
+                hosts.executeBatch();
+            }
+            sightings.flush();
+            close.flush();
+            // Every period that ends is closed before any new one starts: "valid_until IS NULL" must not
+            // catch a period this same observation opened.
+            for (HostDelta delta : result.touched()) {
+                HostRecord before = delta.before();
+                HostRecord after = delta.after();
+                byte[] bytes = after.address(version).bytes();
+                startIdentity(open, ref, bytes, "mac", before == null ? null : before.mac(), after.mac(), at, scanId);
+                startIdentity(open, ref, bytes, "hostname", before == null ? null : fit(before.hostname(), 255),
+                        fit(after.hostname(), 255), at, scanId);
+            }
+            open.flush();
+        }
+    }
+
+    private static void endIdentity(Batch close, long ref, byte[] address, String kind, Instant at) throws SQLException {
+        PreparedStatement statement = close.statement();
+        setTime(statement, 1, at);
+        statement.setLong(2, ref);
+        statement.setBytes(3, address);
+        statement.setString(4, kind);
+        close.add();
+    }
+
+    /** A MAC or name period starts when the value changes to a known one. */
+    private static void startIdentity(Batch open, long ref, byte[] address, String kind, String before, String after,
+                                      Instant at, String scanId) throws SQLException {
+        if (after == null || after.equals(before)) {
+            return;
+        }
+        PreparedStatement statement = open.statement();
+        statement.setLong(1, ref);
+        statement.setBytes(2, address);
+        statement.setString(3, kind);
+        statement.setString(4, after);
+        setTime(statement, 5, at);
+        statement.setString(6, scanId);
+        open.add();
+    }
+
+    // --- ports -----------------------------------------------------------------------------------------
+
+    private void writePorts(Connection connection, long ref, DeltaResult result, Instant at) throws SQLException {
+        int version = result.after().ipVersion();
+        String upsert = "INSERT INTO " + t("port_state") + " (subnet_ref, address, protocol, port, status, misses,"
+                + " service_name, service_product, service_version, service_extra_info, service_tunnel, service_cpes,"
+                + " first_seen, last_seen, times_seen, status_since) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"
+                + " ON DUPLICATE KEY UPDATE status_since = IF(status = 'open', status_since, VALUES(status_since)),"
+                + " status = 'open', misses = VALUES(misses), service_name = VALUES(service_name),"
+                + " service_product = VALUES(service_product), service_version = VALUES(service_version),"
+                + " service_extra_info = VALUES(service_extra_info), service_tunnel = VALUES(service_tunnel),"
+                + " service_cpes = VALUES(service_cpes), last_seen = IF(?, VALUES(last_seen), last_seen),"
+                + " times_seen = times_seen + IF(?, 1, 0)";
+        String closePort = "UPDATE " + t("port_state") + " SET status_since = ?, status = 'closed', misses = 0"
+                + " WHERE subnet_ref = ? AND address = ? AND protocol = ? AND port = ?";
+        String closeService = "UPDATE " + t("port_service_history") + " SET valid_until = ?"
+                + " WHERE subnet_ref = ? AND address = ? AND protocol = ? AND port = ? AND valid_until IS NULL";
+        String openService = "INSERT INTO " + t("port_service_history") + " (subnet_ref, address, protocol, port, name,"
+                + " product, version, extra_info, tunnel, cpes, valid_from, from_scan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String sighted = "UPDATE " + t("port_state") + " SET last_seen = ?, times_seen = times_seen + 1"
+                + " WHERE subnet_ref = ? AND address = ? AND protocol = ? AND port = ?";
+        String scanId = result.observation().scanId().toString();
+        try (Batch sightings = new Batch(connection.prepareStatement(sighted));
+             Batch open = new Batch(connection.prepareStatement(upsert));
+             Batch closed = new Batch(connection.prepareStatement(closePort));
+             Batch serviceEnds = new Batch(connection.prepareStatement(closeService));
+             Batch serviceStarts = new Batch(connection.prepareStatement(openService))) {
+            for (HostDelta delta : result.touched()) {
+                HostRecord before = delta.before();
+                HostRecord after = delta.after();
+                byte[] address = after.address(version).bytes();
+                boolean seen = delta.seenUp();
+                int a = 0;
+                int b = 0;
+                int beforeCount = before == null ? 0 : before.portCount();
+                while (a < after.portCount() || b < beforeCount) {
+                    int afterKey = a < after.portCount() ? after.portKey(a) : Integer.MAX_VALUE;
+                    int beforeKey = b < beforeCount ? before.portKey(b) : Integer.MAX_VALUE;
+                    if (beforeKey < afterKey) {
+                        // open before, gone from the state: confirmed closed
+                        PreparedStatement statement = closed.statement();
+                        setTime(statement, 1, at);
+                        portKey(statement, 2, ref, address, beforeKey);
+                        closed.add();
+                        if (before.service(b) != null) {
+                            endService(serviceEnds, ref, address, beforeKey, at);
+                        }
+                        b++;
+                        continue;
+                    }
+                    boolean isNew = beforeKey != afterKey;
+                    Service service = after.service(a);
+                    Service previous = isNew ? null : before.service(b);
+                    boolean sawOpen = seen && delta.sighting().sawOpen(afterKey);
+                    boolean changed = isNew || after.portMisses(a) != before.portMisses(b) || !Objects.equals(service, previous);
+                    if (sawOpen && !changed) {
+                        PreparedStatement statement = sightings.statement();
+                        setTime(statement, 1, at);
+                        portKey(statement, 2, ref, address, afterKey);
+                        sightings.add();
+                    } else if (changed) {
+                        PreparedStatement statement = open.statement();
+                        portKey(statement, 1, ref, address, afterKey);
+                        statement.setInt(5, Math.min(after.portMisses(a), 255));
+                        serviceColumns(statement, 6, service);
+                        setTime(statement, 12, at);
+                        setTime(statement, 13, at);
+                        setTime(statement, 14, at);
+                        statement.setBoolean(15, sawOpen);
+                        statement.setBoolean(16, sawOpen);
+                        open.add();
+                    }
+                    if (previous != null && !previous.equals(service)) {
+                        endService(serviceEnds, ref, address, afterKey, at);
+                    }
+                    a++;
+                    if (!isNew) {
+                        b++;
+                    }
+                }
+            }
+            sightings.flush();
+            open.flush();
+            closed.flush();
+            serviceEnds.flush();
+            // Every service period that ends is closed before any new one starts: "valid_until IS NULL" must
+            // not catch a period this same observation opened.
+            for (HostDelta delta : result.touched()) {
+                HostRecord before = delta.before();
+                HostRecord after = delta.after();
+                byte[] address = after.address(version).bytes();
+                for (int a = 0; a < after.portCount(); a++) {
+                    Service service = after.service(a);
+                    if (service == null) {
+                        continue;
+                    }
+                    int index = before == null ? -1 : before.indexOf(after.portKey(a));
+                    if (index >= 0 && service.equals(before.service(index))) {
+                        continue;
+                    }
+                    PreparedStatement statement = serviceStarts.statement();
+                    portKey(statement, 1, ref, address, after.portKey(a));
+                    serviceColumns(statement, 5, service);
+                    setTime(statement, 11, at);
+                    statement.setString(12, scanId);
+                    serviceStarts.add();
+                }
+            }
+            serviceStarts.flush();
+        }
+    }
+
+    private static void portKey(PreparedStatement statement, int first, long ref, byte[] address, int key) throws SQLException {
+        statement.setLong(first, ref);
+        statement.setBytes(first + 1, address);
+        statement.setString(first + 2, PortKey.protocol(key));
+        statement.setInt(first + 3, PortKey.port(key));
+    }
+
+    private static void serviceColumns(PreparedStatement statement, int first, Service service) throws SQLException {
+        setString(statement, first, service == null ? null : fit(service.name(), 128));
+        setString(statement, first + 1, service == null ? null : fit(service.product(), 256));
+        setString(statement, first + 2, service == null ? null : fit(service.version(), 256));
+        setString(statement, first + 3, service == null ? null : fit(service.extraInfo(), 512));
+        setString(statement, first + 4, service == null ? null : fit(service.tunnel(), 32));
+        setString(statement, first + 5, service == null || service.cpes().isEmpty() ? null : json(service.cpes()));
+    }
+
+    private static void endService(Batch ends, long ref, byte[] address, int key, Instant at) throws SQLException {
+        PreparedStatement statement = ends.statement();
+        setTime(statement, 1, at);
+        portKey(statement, 2, ref, address, key);
+        ends.add();
+    }
+
+    // --- changes ---------------------------------------------------------------------------------------
+
+    private List<RecordedChange> writeChanges(Connection connection, long ref, DeltaResult result, Instant at)
+            throws SQLException {
+        List<RecordedChange> recorded = new ArrayList<>(result.changes().size());
+        if (result.changes().isEmpty()) {
+            return recorded;
+        }
+        SubnetKey key = result.key();
+        UUID scanId = result.observation().scanId();
+        String sql = "INSERT INTO " + t("change_log") + " (subnet_ref, scan_id, observed_at, change_type, address, ip,"
+                + " protocol, port, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        // Generated keys would make the driver send the rows one by one; the ids are read back by scan instead:
+        // a scan id is stored once, and rows inserted one after another get ascending ids.
+        try (Batch batch = new Batch(connection.prepareStatement(sql))) {
+            PreparedStatement statement = batch.statement();
+            for (Change change : result.changes()) {
+                statement.setLong(1, ref);
+                statement.setString(2, scanId.toString());
+                setTime(statement, 3, at);
+                statement.setString(4, change.type().name());
+                statement.setBytes(5, change.address().bytes());
+                statement.setString(6, change.address().toString());
+                if (change instanceof Change.PortChange port) {
+                    statement.setString(7, port.protocol());
+                    statement.setInt(8, port.port());
+                } else {
+                    statement.setNull(7, Types.VARCHAR);
+                    statement.setNull(8, Types.INTEGER);
+                }
+                statement.setString(9, json(change));
+                batch.add();
+            }
+            batch.flush();
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT id FROM " + t("change_log")
+                + " WHERE scan_id = ? ORDER BY id")) {
+            statement.setString(1, scanId.toString());
+            statement.setFetchSize(BATCH);
+            try (ResultSet ids = statement.executeQuery()) {
+                for (Change change : result.changes()) {
+                    if (!ids.next()) {
+                        throw new SQLException("fewer change_log rows than changes for scan " + scanId);
+                    }
+                    recorded.add(new RecordedChange(ids.getLong(1), key.site(), key.subnetId(), scanId, at, change));
+                }
+            }
+        }
+        return recorded;
+    }
+
+    // --- alerts ----------------------------------------------------------------------------------------
+
+    private List<AlertEvent> writeAlerts(Connection connection, long ref, DeltaResult result, AlertEngine engine)
+            throws SQLException {
+        Set<AlertKey> keys = engine.keysConcerned(result);
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        Map<AlertKey, Alert> existing = AlertRows.lockByKeys(connection, t("alerts"), ref, result.key(), keys);
+        List<AlertEvent> events = engine.evaluate(result, existing);
+        return AlertRows.store(connection, t("alerts"), t("alert_events"), ref, events);
+    }
+
+    /** Acknowledges an open alert; null when there is no alert with that id. */
+    public AlertEvent acknowledge(long alertId, String actor, String note, AlertEngine engine) {
+        return transition(alertId, alert -> engine.acknowledge(alert, actor, note, clock.instant()));
+    }
+
+    /** Resolves an open or acknowledged alert by hand; null when there is no alert with that id. */
+    public AlertEvent resolve(long alertId, String actor, String note, AlertEngine engine) {
+        return transition(alertId, alert -> engine.resolve(alert, actor, note, clock.instant()));
+    }
+
+    private AlertEvent transition(long alertId, java.util.function.Function<Alert, AlertEvent> step) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Alert alert = AlertRows.lockById(connection, t("alerts"), t("tracked_subnets"), alertId);
+                if (alert == null) {
+                    connection.rollback();
+                    return null;
+                }
+                AlertEvent event = step.apply(alert);
+                AlertRows.store(connection, t("alerts"), t("alert_events"), -1, List.of(event));
+                connection.commit();
+                return event;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new HistoryUnavailable("changing alert " + alertId, e);
+        }
+    }
+
+    /** A prepared statement whose rows go out every {@link #BATCH} rows and at the end. */
+    static final class Batch implements AutoCloseable {
+        private final PreparedStatement statement;
+        private int pending;
+
+        Batch(PreparedStatement statement) {
+            this.statement = statement;
+        }
+
+        PreparedStatement statement() {
+            return statement;
+        }
+
+        void add() throws SQLException {
+            statement.addBatch();
+            if (++pending == BATCH) {
+                flush();
+            }
+        }
+
+        void flush() throws SQLException {
+            if (pending > 0) {
+                statement.executeBatch();
+                pending = 0;
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            statement.close();
+        }
+    }
+}
