@@ -21,11 +21,16 @@ import java.util.List;
  * @param writeMac          scanflow.phpipam.write-mac, default true: store MACs the scan saw
  * @param fillEmptyHostnamesOnly scanflow.phpipam.resolve-empty-only, default true: with resolveDNS, only
  *                          empty hostnames are filled (phpIPAM's own default), never overwritten
+ * @param apiToken          scanflow.server.api-token: operator token for the API and event stream; none = closed
+ * @param eventEndpoints    scanflow.events.endpoints: Camel endpoint URIs every change and alert event goes to,
+ *                          comma-separated; default the server's own SSE stream only
+ * @param eventStreamClients scanflow.events.stream-max-clients: concurrent SSE clients, default 50
  * @param database          scanflow.db.*
  */
 public record ServerSettings(String host, int port, long maxBodyBytes, Path tokensFile, int authFailureLimit,
                              Duration authFailureWindow, List<Cidr> trustedProxies, ZoneId phpipamTimeZone,
-                             boolean writeMac, boolean fillEmptyHostnamesOnly, DatabaseSettings database) {
+                             boolean writeMac, boolean fillEmptyHostnamesOnly, String apiToken,
+                             List<String> eventEndpoints, int eventStreamClients, DatabaseSettings database) {
 
     public static ServerSettings from(SettingsSource source, Path home) {
         List<Cidr> proxies;
@@ -46,6 +51,16 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Path toke
                 source.zone("scanflow.phpipam.time-zone", ZoneId.of("UTC")),
                 source.bool("scanflow.phpipam.write-mac", true),
                 source.bool("scanflow.phpipam.resolve-empty-only", true),
+                source.raw("scanflow.server.api-token"),
+                Arrays.stream(source.string("scanflow.events.endpoints", "bean:eventStream?method=publish").split(","))
+                        .map(String::strip).filter(s -> !s.isEmpty()).toList(),
+                source.integer("scanflow.events.stream-max-clients", 50, 1, 10_000),
                 DatabaseSettings.from(source));
+    }
+
+    @Override
+    public String toString() {
+        return "ServerSettings[host=" + host + ", port=" + port + ", apiToken=" + (apiToken == null ? "none" : "****")
+                + ", eventEndpoints=" + eventEndpoints + ", database=" + database + "]";
     }
 }

@@ -18,6 +18,7 @@ public final class CamelApp implements AutoCloseable {
     private final Properties properties = new Properties();
     private final List<String> routePatterns = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<java.util.function.Consumer<CamelContext>> onStarted = new ArrayList<>();
     private Main main;
 
     public CamelApp bean(String name, Object bean) {
@@ -41,6 +42,12 @@ public final class CamelApp implements AutoCloseable {
         return this;
     }
 
+    /** Runs once Camel has started, e.g. to add a handler to the HTTP server that a route cannot express. */
+    public CamelApp onStarted(java.util.function.Consumer<CamelContext> action) {
+        onStarted.add(action);
+        return this;
+    }
+
     public String propertyValue(String key) {
         return properties.getProperty(key);
     }
@@ -59,12 +66,20 @@ public final class CamelApp implements AutoCloseable {
     public CamelContext start() throws Exception {
         main = build();
         main.start();
+        onStarted.forEach(action -> action.accept(main.getCamelContext()));
         return main.getCamelContext();
     }
 
     /** Runs until the JVM is asked to stop (Ctrl-C, SIGTERM). */
     public void run() throws Exception {
         main = build();
+        // run() blocks until shutdown; its afterStart listeners are where start-up actions fit
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void afterStart(org.apache.camel.main.BaseMainSupport started) {
+                onStarted.forEach(action -> action.accept(started.getCamelContext()));
+            }
+        });
         try {
             main.run();
         } finally {

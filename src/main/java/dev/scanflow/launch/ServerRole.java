@@ -3,6 +3,8 @@ package dev.scanflow.launch;
 import dev.scanflow.config.DatabaseSettings;
 import dev.scanflow.config.ServerSettings;
 import dev.scanflow.report.ReportJson;
+import dev.scanflow.server.api.ApiAccess;
+import dev.scanflow.server.events.EventStream;
 import dev.scanflow.server.intake.AgentTokens;
 import dev.scanflow.server.intake.FailedAttempts;
 import dev.scanflow.server.intake.IntakeResponses;
@@ -14,6 +16,8 @@ import dev.scanflow.server.phpipam.PhpipamWriter;
 import dev.scanflow.server.store.ScanflowSchema;
 import java.nio.file.Path;
 import java.time.Clock;
+import io.vertx.core.http.HttpMethod;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.commons.dbcp2.BasicDataSource;
 
 /** The server's parts: report intake on platform-http, checks against phpIPAM, the phpIPAM writer. */
@@ -37,6 +41,21 @@ public final class ServerRole {
         app.closeOnStop(dataSource::close);
         ScanflowSchema.migrate(dataSource, settings.database().scanflowSchema());
         PhpipamDirectory directory = new PhpipamDirectory(dataSource);
+        ApiAccess apiAccess = new ApiAccess(settings.apiToken());
+        EventStream eventStream = new EventStream(settings.eventStreamClients());
+        // Server-Sent Events need a response that stays open, which a platform-http route cannot give:
+        // the stream is a Vert.x handler on the same HTTP server, behind the same operator token.
+        app.onStarted(context -> VertxPlatformHttpRouter
+                .lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(settings.port()))
+                .route(HttpMethod.GET, "/api/v1/events")
+                .handler(request -> {
+                    if (apiAccess.allows(request.request().getHeader("Authorization"))) {
+                        eventStream.open(request);
+                    } else {
+                        request.response().setStatusCode(401).putHeader("Content-Type", "application/json")
+                                .end("{\"status\":401,\"error\":\"Unauthorized\",\"message\":\"operator token required\"}");
+                    }
+                }));
         app.bean("phpipamDataSource", dataSource)
                 .bean("agentTokens", tokens)
                 .bean("failedAttempts", new FailedAttempts(settings.authFailureLimit(), settings.authFailureWindow(),
@@ -48,6 +67,9 @@ public final class ServerRole {
                         settings.database().scanflowSchema(), settings.writeMac(),
                         settings.fillEmptyHostnamesOnly()))
                 .bean("intakeResponses", new IntakeResponses())
+                .bean("apiAccess", apiAccess)
+                .bean("eventStream", eventStream)
+                .property("scanflow.events.endpoints", String.join(",", settings.eventEndpoints()))
                 .bean("reportJson", ReportJson.mapper())
                 .property("camel.main.name", "scanflow")
                 .property("camel.server.enabled", true)
