@@ -77,6 +77,7 @@ public final class ServerRole {
                 .property("camel.server.port", settings.port())
                 .property("camel.server.maxBodySize", settings.maxBodyBytes())
                 .routes("file:" + home.resolve("routes") + "/*.yaml");
+        OperatorApiRole.configure(app, settings, dataSource);
         // Camel 4.17 looks for platform-http's router on 8080 when management has a port of its own:
         // management shares the business port instead (docs/stack.md).
         Observability.configure(app, settings.port());
