@@ -6,6 +6,7 @@ import dev.scanflow.report.ScanReport;
 import dev.scanflow.report.ScannedHost;
 import dev.scanflow.report.ScannedPort;
 import dev.scanflow.report.ScannedPort.Service;
+import dev.scanflow.server.delta.ChangeType;
 import dev.scanflow.server.delta.DeltaEngine;
 import dev.scanflow.server.delta.DeltaResult;
 import dev.scanflow.server.delta.Observation;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * The delta engine's speed and memory (bench/delta runs it; figures go into the README):
@@ -95,9 +95,8 @@ public final class DeltaBench {
             }
         }
         System.out.printf("1%% changed: %,d changes (%d opened, %d closed, %d service changed), %,d hosts touched%n",
-                result.changes().size(), result.count(dev.scanflow.server.delta.ChangeType.PORT_OPENED),
-                result.count(dev.scanflow.server.delta.ChangeType.PORT_CLOSED),
-                result.count(dev.scanflow.server.delta.ChangeType.SERVICE_CHANGED), result.touched().size());
+                result.changes().size(), result.count(ChangeType.PORT_OPENED), result.count(ChangeType.PORT_CLOSED),
+                result.count(ChangeType.SERVICE_CHANGED), result.touched().size());
         System.out.printf("  merge 16 chunks into one observation: median %.0f ms (min %.0f, max %.0f)%n",
                 median(merge), min(merge), max(merge));
         System.out.printf("  delta engine:                         median %.0f ms (min %.0f, max %.0f)%n",
@@ -240,10 +239,5 @@ public final class DeltaBench {
         } catch (IOException e) {
             return "unknown RAM";
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static int[] range(int n) {
-        return IntStream.range(0, n).toArray();
     }
 }

@@ -202,7 +202,12 @@ public final class HistoryRepository {
         }
     }
 
-    private Recorded applyInTransaction(Connection connection, DeltaResult result, AlertEngine alerts) throws SQLException {
+    /**
+     * {@link #apply}, inside a transaction the caller holds on {@code connection} (autocommit off), for a
+     * caller that must write something else atomically with it (phpIPAM's rows, say). Nothing is committed
+     * or rolled back here; a duplicate writes nothing, and on an exception the caller must roll back.
+     */
+    public Recorded applyInTransaction(Connection connection, DeltaResult result, AlertEngine alerts) throws SQLException {
         SubnetKey key = result.key();
         Observation observation = result.observation();
         long[] locked = lockSubnet(connection, key, result.after().cidr());
