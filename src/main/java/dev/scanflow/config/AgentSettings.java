@@ -1,10 +1,18 @@
 package dev.scanflow.config;
 
 import dev.scanflow.net.Cidr;
+import dev.scanflow.net.IpAddress;
+import dev.scanflow.report.PortList;
+import dev.scanflow.report.ScanProfile;
+import java.math.BigInteger;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The agent role. Every key, its default and its meaning are listed in config/agent.properties.
@@ -16,14 +24,75 @@ import java.util.List;
  * @param schedule       scanflow.agent.schedule: Quartz cron, default every 5 minutes
  * @param scanOnStart    scanflow.agent.scan-on-start, default true: scan once right after start
  * @param nmap           scanflow.agent.nmap: the nmap executable, default nmap (from PATH)
- * @param scanTimeout    scanflow.agent.scan-timeout: kill nmap after this long, default 10m
- * @param hostTimeout    scanflow.agent.host-timeout: nmap --host-timeout, default 2m
+ * @param scanTimeout    scanflow.agent.scan-timeout: kill a scanner run after this long, default 10m
+ * @param hostTimeout    scanflow.agent.host-timeout: nmap --host-timeout, default 2m, at least 1s
  * @param reverseDns     scanflow.agent.reverse-dns, default false: let nmap resolve host names (else -n)
  * @param managementPort scanflow.agent.management-port, default 9877: /observe/health and /observe/metrics
+ * @param profile        scanflow.agent.profile: the scan profile of every subnet without its own, default discovery
+ * @param subnetProfiles scanflow.agent.subnet-profiles: {@code cidr=profile} pairs overriding the profile
+ * @param ports          scanflow.agent.ports: TCP ports the ports and services-nmap profiles probe
+ * @param excludePorts   scanflow.agent.exclude-ports: ports never probed (taken out of the port list)
+ * @param excludeAddresses scanflow.agent.exclude-addresses: addresses and CIDRs never probed by any profile
+ * @param chunkPrefixV4  scanflow.agent.chunk-prefix.ipv4: larger IPv4 subnets are scanned in chunks of this
+ *                       prefix length, one report each, default 24
+ * @param chunkPrefixV6  scanflow.agent.chunk-prefix.ipv6: the same for IPv6, default 120
+ * @param statsEvery     scanflow.agent.stats-every: nmap --stats-every, progress log and gauge, default 10s
+ * @param tcpScan        scanflow.agent.tcp-scan: nmap's TCP scan in services-nmap, auto (-sS as root, else -sT),
+ *                       syn or connect
+ * @param masscan        scanflow.agent.masscan*: the masscan executable and its settings
+ * @param archive        scanflow.agent.archive.*: where raw scanner output is kept, and how long
  */
 public record AgentSettings(String code, String token, URI serverUrl, List<Cidr> subnets, String schedule,
                             boolean scanOnStart, String nmap, Duration scanTimeout, Duration hostTimeout,
-                            boolean reverseDns, int managementPort) {
+                            boolean reverseDns, int managementPort, ScanProfile profile,
+                            Map<Cidr, ScanProfile> subnetProfiles, PortList ports, PortList excludePorts,
+                            List<Cidr> excludeAddresses, int chunkPrefixV4, int chunkPrefixV6, Duration statsEvery,
+                            TcpScan tcpScan, Masscan masscan, Archive archive) {
+
+    /** The default port list: nmap's 20 most common TCP ports, plus PostgreSQL and 8443. */
+    public static final String DEFAULT_PORTS =
+            "21-23,25,53,80,110,111,135,139,143,443,445,993,995,1723,3306,3389,5432,5900,8080,8443";
+    /** A subnet is split into at most this many chunks (a /8 in /24s); a larger one is refused. */
+    public static final int MAX_CHUNKS = 65536;
+    /** masscan's own limit: addresses times ports must fit in 63 bits (masscan#770). */
+    public static final int MASSCAN_MAX_RANGE_BITS = 63;
+
+    /** nmap's TCP scan technique for the services-nmap profile. */
+    public enum TcpScan {
+        /** -sS when this process may open raw sockets (root), else -sT. */
+        AUTO,
+        /** always -sS (needs root or CAP_NET_RAW). */
+        SYN,
+        /** always -sT (full connects; no privileges needed). */
+        CONNECT
+    }
+
+    /**
+     * masscan's settings (the ports profile).
+     *
+     * @param executable       scanflow.agent.masscan, default masscan (from PATH)
+     * @param rate             scanflow.agent.masscan.rate: packets per second, always passed (masscan's own
+     *                         default is 100), default 1000
+     * @param waitTime         scanflow.agent.masscan.wait: how long masscan listens for late answers after
+     *                         its last probe (--wait, whole seconds), default 5s
+     * @param retries          scanflow.agent.masscan.retries: probes sent again to ports that did not answer
+     *                         (--retries, passed when above 0), default 0
+     * @param networkInterface scanflow.agent.masscan.interface: -e, or null for masscan's choice
+     * @param routerIp         scanflow.agent.masscan.router-ip: --router-ip, or null
+     * @param routerMac        scanflow.agent.masscan.router-mac: --router-mac, or null
+     * @param sourceIp         scanflow.agent.masscan.source-ip: --source-ip, or null
+     */
+    public record Masscan(String executable, int rate, Duration waitTime, int retries, String networkInterface,
+                          IpAddress routerIp, String routerMac, IpAddress sourceIp) {
+    }
+
+    /**
+     * @param dir           scanflow.agent.archive.dir: raw scanner output, one directory per report id,
+     *                      relative to the install directory unless absolute; default var/scan-archive
+     * @param retentionDays scanflow.agent.archive.retention-days: days kept, default 30
+     */
+    public record Archive(Path dir, int retentionDays) {
+    }
 
     public static AgentSettings from(SettingsSource source) {
         String code = source.required("scanflow.agent.code");
@@ -39,34 +108,195 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
         if (!"http".equals(serverUrl.getScheme()) && !"https".equals(serverUrl.getScheme())) {
             throw new InvalidSettings("scanflow.agent.server-url must be http:// or https://");
         }
-        List<Cidr> subnets;
-        try {
-            subnets = Arrays.stream(source.string("scanflow.agent.subnets", "127.0.0.0/29").split(","))
-                    .map(String::strip).filter(s -> !s.isEmpty()).map(Cidr::parse).toList();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettings("scanflow.agent.subnets: " + e.getMessage());
-        }
+        List<Cidr> subnets = cidrs(source, "scanflow.agent.subnets", "127.0.0.0/29");
         Duration scanTimeout = source.duration("scanflow.agent.scan-timeout", Duration.ofMinutes(10));
         Duration hostTimeout = source.duration("scanflow.agent.host-timeout", Duration.ofMinutes(2));
-        if (hostTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
-            // nmap takes whole seconds here, and 0 means no timeout at all
-            throw new InvalidSettings("scanflow.agent.host-timeout must be at least 1s");
-        }
         if (hostTimeout.compareTo(scanTimeout) > 0) {
             throw new InvalidSettings("scanflow.agent.host-timeout must not exceed scanflow.agent.scan-timeout");
         }
-        return new AgentSettings(code, source.required("scanflow.agent.token"), serverUrl, subnets,
+        if (hostTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            // nmap takes whole seconds here, and reads --host-timeout 0 as "no timeout at all"
+            throw new InvalidSettings("scanflow.agent.host-timeout must be at least 1s");
+        }
+        ScanProfile profile = profile(source.string("scanflow.agent.profile", "discovery"), "scanflow.agent.profile");
+        Map<Cidr, ScanProfile> subnetProfiles = subnetProfiles(source, subnets);
+        PortList excludePorts = ports(source, "scanflow.agent.exclude-ports", "");
+        PortList ports = ports(source, "scanflow.agent.ports", DEFAULT_PORTS).minus(excludePorts);
+        List<Cidr> excludeAddresses = cidrs(source, "scanflow.agent.exclude-addresses", "");
+        int chunkV4 = source.integer("scanflow.agent.chunk-prefix.ipv4", 24, 8, 32);
+        int chunkV6 = source.integer("scanflow.agent.chunk-prefix.ipv6", 120, 64, 128);
+        Duration statsEvery = source.duration("scanflow.agent.stats-every", Duration.ofSeconds(10));
+        if (statsEvery.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new InvalidSettings("scanflow.agent.stats-every must be at least 1s");
+        }
+        TcpScan tcpScan = tcpScan(source.string("scanflow.agent.tcp-scan", "auto"));
+        Masscan masscan = masscan(source);
+        Archive archive = new Archive(Path.of(source.string("scanflow.agent.archive.dir", "var/scan-archive")),
+                source.integer("scanflow.agent.archive.retention-days", 30, 1, 36500));
+
+        AgentSettings settings = new AgentSettings(code, source.required("scanflow.agent.token"), serverUrl, subnets,
                 source.string("scanflow.agent.schedule", "0 */5 * * * ?"),
                 source.bool("scanflow.agent.scan-on-start", true),
                 source.string("scanflow.agent.nmap", "nmap"),
                 scanTimeout, hostTimeout,
                 source.bool("scanflow.agent.reverse-dns", false),
-                source.integer("scanflow.agent.management-port", 9877, 1, 65535));
+                source.integer("scanflow.agent.management-port", 9877, 1, 65535),
+                profile, subnetProfiles, ports, excludePorts, excludeAddresses, chunkV4, chunkV6, statsEvery,
+                tcpScan, masscan, archive);
+        settings.checkScanSizes();
+        return settings;
+    }
+
+    public AgentSettings {
+        subnets = List.copyOf(subnets);
+        subnetProfiles = Map.copyOf(subnetProfiles);
+        excludeAddresses = List.copyOf(excludeAddresses);
+    }
+
+    /** The profile this subnet is scanned with: its own from scanflow.agent.subnet-profiles, else the default. */
+    public ScanProfile profileFor(Cidr subnet) {
+        return subnetProfiles.getOrDefault(subnet, profile);
+    }
+
+    /** The chunk prefix length for this address family. */
+    public int chunkPrefix(int ipVersion) {
+        return ipVersion == 4 ? chunkPrefixV4 : chunkPrefixV6;
+    }
+
+    /**
+     * Refuses, at start, settings that can never work: a profile with no port left to probe, or a masscan run
+     * on one chunk that cannot end within the scan timeout at the configured rate. A subnet too large to split,
+     * or a chunk beyond masscan's range limit, is refused per scan instead, with a log line, and the agent's
+     * other subnets are scanned as usual (subnets may also come from phpIPAM).
+     */
+    private void checkScanSizes() {
+        for (Cidr subnet : subnets) {
+            ScanProfile scanProfile = profileFor(subnet);
+            if (scanProfile != ScanProfile.DISCOVERY && ports.isEmpty()) {
+                throw new InvalidSettings("scanflow.agent.ports: no port is left to probe for " + subnet
+                        + " (profile " + scanProfile + ") once scanflow.agent.exclude-ports is taken out");
+            }
+            if (scanProfile == ScanProfile.PORTS) {
+                int chunkPrefix = Math.max(subnet.prefix(), chunkPrefix(subnet.version()));
+                BigInteger probes = BigInteger.ONE.shiftLeft(subnet.network().bits() - chunkPrefix)
+                        .multiply(BigInteger.valueOf(ports.size()));
+                if (probes.bitLength() > MASSCAN_MAX_RANGE_BITS) {
+                    continue; // beyond masscan: refused per scan, with a log line naming masscan's limit
+                }
+                BigInteger seconds = probes.multiply(BigInteger.valueOf(1 + masscan.retries()))
+                        .divide(BigInteger.valueOf(masscan.rate()))
+                        .add(BigInteger.valueOf(masscan.waitTime().toSeconds()));
+                if (seconds.compareTo(BigInteger.valueOf(scanTimeout.toSeconds())) > 0) {
+                    throw new InvalidSettings("scanflow.agent.scan-timeout (" + scanTimeout.toSeconds()
+                            + " s) is shorter than one masscan run on a /" + chunkPrefix + " chunk of " + subnet
+                            + ": " + probes + " probes" + (masscan.retries() > 0 ? " (" + (1 + masscan.retries())
+                            + " times)" : "") + " at scanflow.agent.masscan.rate=" + masscan.rate()
+                            + " take about " + seconds + " s; raise the rate or the timeout, or use smaller chunks");
+                }
+            }
+        }
+    }
+
+    private static List<Cidr> cidrs(SettingsSource source, String key, String fallback) {
+        try {
+            return Arrays.stream(source.string(key, fallback).split(","))
+                    .map(String::strip).filter(s -> !s.isEmpty()).map(Cidr::parse).toList();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettings(key + ": " + e.getMessage());
+        }
+    }
+
+    private static ScanProfile profile(String text, String key) {
+        try {
+            return ScanProfile.of(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettings(key + ": " + e.getMessage());
+        }
+    }
+
+    private static Map<Cidr, ScanProfile> subnetProfiles(SettingsSource source, List<Cidr> subnets) {
+        String key = "scanflow.agent.subnet-profiles";
+        Map<Cidr, ScanProfile> profiles = new LinkedHashMap<>();
+        for (String pair : source.string(key, "").split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            if (equals < 0) {
+                throw new InvalidSettings(key + ": '" + pair.strip() + "' is not cidr=profile");
+            }
+            Cidr subnet;
+            try {
+                subnet = Cidr.parse(pair.substring(0, equals).strip());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettings(key + ": " + e.getMessage());
+            }
+            if (!subnets.contains(subnet)) {
+                throw new InvalidSettings(key + ": " + subnet + " is not one of scanflow.agent.subnets " + subnets);
+            }
+            if (profiles.put(subnet, profile(pair.substring(equals + 1), key)) != null) {
+                throw new InvalidSettings(key + ": " + subnet + " is given twice");
+            }
+        }
+        return profiles;
+    }
+
+    private static PortList ports(SettingsSource source, String key, String fallback) {
+        try {
+            return PortList.parse(source.string(key, fallback));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettings(key + ": " + e.getMessage());
+        }
+    }
+
+    private static TcpScan tcpScan(String text) {
+        try {
+            return TcpScan.valueOf(text.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettings("scanflow.agent.tcp-scan must be auto, syn or connect, not " + text);
+        }
+    }
+
+    private static Masscan masscan(SettingsSource source) {
+        int rate = source.integer("scanflow.agent.masscan.rate", 1000, 1, 10_000_000);
+        Duration wait = source.duration("scanflow.agent.masscan.wait", Duration.ofSeconds(5));
+        if (wait.toSeconds() < 1 || wait.toSeconds() > 3600) {
+            throw new InvalidSettings("scanflow.agent.masscan.wait must be between 1s and 1h (whole seconds)");
+        }
+        String networkInterface = source.raw("scanflow.agent.masscan.interface");
+        if (networkInterface != null && !networkInterface.matches("[A-Za-z0-9_][A-Za-z0-9_.:@-]{0,14}")) {
+            throw new InvalidSettings("scanflow.agent.masscan.interface is not an interface name: " + networkInterface);
+        }
+        IpAddress routerIp = address(source, "scanflow.agent.masscan.router-ip");
+        IpAddress sourceIp = address(source, "scanflow.agent.masscan.source-ip");
+        String routerMac = source.raw("scanflow.agent.masscan.router-mac");
+        if (routerMac != null) {
+            if (!routerMac.matches("[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}")) {
+                throw new InvalidSettings("scanflow.agent.masscan.router-mac is not a MAC address: " + routerMac);
+            }
+            routerMac = routerMac.replace(':', '-').toLowerCase(Locale.ROOT);
+        }
+        return new Masscan(source.string("scanflow.agent.masscan", "masscan"), rate,
+                Duration.ofSeconds(wait.toSeconds()), source.integer("scanflow.agent.masscan.retries", 0, 0, 5),
+                networkInterface, routerIp, routerMac, sourceIp);
+    }
+
+    private static IpAddress address(SettingsSource source, String key) {
+        String text = source.raw(key);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return IpAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettings(key + ": " + e.getMessage());
+        }
     }
 
     @Override
     public String toString() {
         return "AgentSettings[code=" + code.substring(0, 4) + "…, token=****, serverUrl=" + serverUrl
-                + ", subnets=" + subnets + ", schedule=" + schedule + "]";
+                + ", subnets=" + subnets + ", schedule=" + schedule + ", profile=" + profile
+                + (subnetProfiles.isEmpty() ? "" : ", subnetProfiles=" + subnetProfiles) + "]";
     }
 }

@@ -1,20 +1,34 @@
 package dev.scanflow.agent.scan;
 
+import dev.scanflow.agent.plan.AddressRanges;
+import dev.scanflow.agent.plan.ScanJob;
 import dev.scanflow.config.AgentSettings;
 import dev.scanflow.net.Cidr;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * Builds nmap's argument list from the agent's own settings and a subnet, never from text a remote party
- * sent: each option comes from this allow-list, the target is a parsed CIDR.
+ * Builds nmap's argument lists from the agent's own settings and a subnet, never from text a remote party
+ * sent: each option comes from this allow-list, targets are parsed CIDRs or addresses masscan reported
+ * (parsed again here). XML goes to stdout ({@code -oX -}); the targets come last.
  */
 public class NmapCommand {
 
     private final AgentSettings settings;
+    private final boolean rawSockets;
 
     public NmapCommand(AgentSettings settings) {
+        this(settings, runsAsRoot());
+    }
+
+    /** @param rawSockets whether this process may send raw packets (nmap -sS); auto-detected as root */
+    public NmapCommand(AgentSettings settings, boolean rawSockets) {
         this.settings = settings;
+        this.rawSockets = rawSockets;
     }
 
     /** Host discovery (-sn). On-link, nmap discovers by ARP or neighbour discovery, so MACs are real. */
@@ -29,10 +43,80 @@ public class NmapCommand {
         args.add("-T4");
         args.add("--host-timeout");
         args.add(settings.hostTimeout().toSeconds() + "s");
+        excludes(args, AddressRanges.overlapping(target, settings.excludeAddresses()));
         args.add("-oX");
         args.add("-");
         args.add(target.toString());
         return List.copyOf(args);
+    }
+
+    /** Host discovery of one job (a subnet or one chunk of it): {@link #discovery(String)} on its target. */
+    public List<String> chunkDiscovery(ScanJob job) {
+        return discovery(job.target().toString());
+    }
+
+    /**
+     * The second phase of the ports profile: -sV on exactly the (address, port) pairs masscan found, for a
+     * group of addresses that share their open ports. -Pn, because masscan has just seen every one of them
+     * answer; on-link, nmap still resolves their MACs.
+     */
+    public List<String> serviceScan(ServiceScanGroup group) {
+        List<String> args = new ArrayList<>();
+        if (group.ipVersion() == 6) {
+            args.add("-6");
+        }
+        args.add("-sV");
+        args.add("-Pn");
+        args.add(settings.reverseDns() ? "-R" : "-n");
+        args.add("-T4");
+        args.add("--host-timeout");
+        args.add(settings.hostTimeout().toSeconds() + "s");
+        args.add("--stats-every");
+        args.add(settings.statsEvery().toSeconds() + "s");
+        args.add("-p");
+        args.add(group.ports().toString());
+        args.add("-oX");
+        args.add("-");
+        for (String address : group.addresses()) {
+            args.add(Cidr.parse(address).network().toString()); // an address, never an option
+        }
+        return List.copyOf(args);
+    }
+
+    /**
+     * The services-nmap profile, for sites without masscan: host discovery, then a TCP scan of the port list
+     * (-sS with raw sockets, else -sT) with -sV on every host that is up.
+     */
+    public List<String> services(ScanJob job) {
+        Cidr target = job.target();
+        List<String> args = new ArrayList<>();
+        if (target.version() == 6) {
+            args.add("-6");
+        }
+        args.add(tcpScan());
+        args.add("-sV");
+        args.add(settings.reverseDns() ? "-R" : "-n");
+        args.add("-T4");
+        args.add("--host-timeout");
+        args.add(settings.hostTimeout().toSeconds() + "s");
+        args.add("--stats-every");
+        args.add(settings.statsEvery().toSeconds() + "s");
+        args.add("-p");
+        args.add(job.ports().toString());
+        excludes(args, job.excluded());
+        args.add("-oX");
+        args.add("-");
+        args.add(target.toString());
+        return List.copyOf(args);
+    }
+
+    /** -sS or -sT, as scanflow.agent.tcp-scan says (auto: -sS when this process runs as root). */
+    public String tcpScan() {
+        return switch (settings.tcpScan()) {
+            case SYN -> "-sS";
+            case CONNECT -> "-sT";
+            case AUTO -> rawSockets ? "-sS" : "-sT";
+        };
     }
 
     /** The command as it will run, program first, for the report. */
@@ -41,5 +125,26 @@ public class NmapCommand {
         line.add(settings.nmap());
         line.addAll(args);
         return List.copyOf(line);
+    }
+
+    private static void excludes(List<String> args, List<Cidr> excluded) {
+        if (!excluded.isEmpty()) {
+            args.add("--exclude");
+            args.add(excluded.stream().map(Cidr::toString).collect(Collectors.joining(",")));
+        }
+    }
+
+    /** Whether the effective user is root (Linux): nmap then sends raw packets (-sS, ARP). */
+    static boolean runsAsRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return "0".equals(line.substring(4).trim().split("\\s+")[1]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: assume no raw sockets, -sT works everywhere
+        }
+        return false;
     }
 }

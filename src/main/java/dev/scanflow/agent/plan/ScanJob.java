@@ -1,0 +1,47 @@
+package dev.scanflow.agent.plan;
+
+import dev.scanflow.net.Cidr;
+import dev.scanflow.report.PortList;
+import dev.scanflow.report.ScanProfile;
+import dev.scanflow.report.ScanReport;
+import java.util.List;
+
+/**
+ * One scanner run's worth of work, and one report: a subnet, or one chunk of it, with its profile.
+ *
+ * @param subnet    the subnet as assigned (phpIPAM's); every report of its chunks names it
+ * @param target    what the scanners are pointed at: the subnet itself, or one chunk of it
+ * @param excluded  excluded addresses inside the target (scanflow.agent.exclude-addresses), passed as --exclude
+ * @param covered   the target without the excluded addresses, as CIDRs: what the report's coverage claims
+ * @param profile   how it is scanned
+ * @param ports     the TCP ports probed (ports and services-nmap profiles)
+ * @param chunk     which chunk of the subnet this is; null when the subnet is scanned whole
+ */
+public record ScanJob(String subnet, Cidr target, List<Cidr> excluded, List<Cidr> covered, ScanProfile profile,
+                      PortList ports, ScanReport.Chunk chunk) {
+
+    public ScanJob {
+        excluded = List.copyOf(excluded);
+        covered = List.copyOf(covered);
+    }
+
+    /** The profile's name, for choices in the route files. */
+    public String profileId() {
+        return profile.id();
+    }
+
+    public List<String> coveredTargets() {
+        return covered.stream().map(Cidr::toString).toList();
+    }
+
+    /** For log lines: "198.18.0.0/24" or "198.18.0.0/26 (chunk 1 of 4 of 198.18.0.0/24)". */
+    public String describe() {
+        return chunk == null ? target.toString()
+                : target + " (chunk " + (chunk.index() + 1) + " of " + chunk.count() + " of " + subnet + ")";
+    }
+
+    @Override
+    public String toString() {
+        return describe() + " [" + profile.id() + "]";
+    }
+}

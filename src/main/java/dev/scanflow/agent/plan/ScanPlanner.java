@@ -1,0 +1,58 @@
+package dev.scanflow.agent.plan;
+
+import dev.scanflow.agent.scan.ScanFailed;
+import dev.scanflow.config.AgentSettings;
+import dev.scanflow.net.Cidr;
+import dev.scanflow.net.IpAddress;
+import dev.scanflow.report.ScanProfile;
+import dev.scanflow.report.ScanReport;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Turns one assigned subnet into the scans that cover it: the subnet whole when it is no larger than the
+ * chunk size (scanflow.agent.chunk-prefix.ipv4 / .ipv6), else one job per chunk, all sharing a scan id, so
+ * that each chunk is its own report and a failed chunk never erases what the others found. Chunks that
+ * scanflow.agent.exclude-addresses covers entirely are left out before numbering.
+ */
+public class ScanPlanner {
+
+    private final AgentSettings settings;
+
+    public ScanPlanner(AgentSettings settings) {
+        this.settings = settings;
+    }
+
+    public List<ScanJob> plan(String subnetText) {
+        Cidr subnet = Cidr.parse(subnetText);
+        ScanProfile profile = settings.profileFor(subnet);
+        int chunkPrefix = Math.max(subnet.prefix(), settings.chunkPrefix(subnet.version()));
+        int chunkBits = chunkPrefix - subnet.prefix();
+        if (chunkBits > 16) {
+            throw new ScanFailed(subnet + " is too large to sweep: it would be 2^" + chunkBits + " chunks of /"
+                    + chunkPrefix + " (at most " + AgentSettings.MAX_CHUNKS + "); assign the agent smaller subnets");
+        }
+        List<Cidr> chunks = new ArrayList<>();
+        BigInteger step = BigInteger.ONE.shiftLeft(subnet.network().bits() - chunkPrefix);
+        for (int i = 0; i < (1 << chunkBits); i++) {
+            Cidr chunk = new Cidr(new IpAddress(subnet.version(),
+                    subnet.network().value().add(step.multiply(BigInteger.valueOf(i)))), chunkPrefix);
+            if (!AddressRanges.subtract(chunk, settings.excludeAddresses()).isEmpty()) {
+                chunks.add(chunk);
+            }
+        }
+        UUID scanId = UUID.randomUUID();
+        List<ScanJob> jobs = new ArrayList<>();
+        for (int i = 0; i < chunks.size(); i++) {
+            Cidr target = chunks.get(i);
+            ScanReport.Chunk chunk = chunkBits == 0 ? null : new ScanReport.Chunk(scanId, i, chunks.size());
+            jobs.add(new ScanJob(subnet.toString(), target,
+                    AddressRanges.overlapping(target, settings.excludeAddresses()),
+                    AddressRanges.subtract(target, settings.excludeAddresses()),
+                    profile, settings.ports(), chunk));
+        }
+        return jobs;
+    }
+}

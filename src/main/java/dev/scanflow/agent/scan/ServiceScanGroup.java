@@ -1,0 +1,15 @@
+package dev.scanflow.agent.scan;
+
+import dev.scanflow.report.PortList;
+import java.util.List;
+
+/**
+ * Addresses that masscan found with exactly the same open ports: one nmap -sV run probes each of them on
+ * exactly those ports, so nmap looks at no (address, port) pair masscan did not report.
+ */
+public record ServiceScanGroup(int ipVersion, List<String> addresses, PortList ports) {
+
+    public ServiceScanGroup {
+        addresses = List.copyOf(addresses);
+    }
+}
