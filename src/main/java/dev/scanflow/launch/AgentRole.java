@@ -1,40 +1,80 @@
 package dev.scanflow.launch;
 
+import dev.scanflow.agent.archive.RawOutputArchive;
+import dev.scanflow.agent.plan.ScanPlanner;
 import dev.scanflow.agent.report.AgentCredentials;
 import dev.scanflow.agent.report.ReportAssembler;
 import dev.scanflow.agent.scan.AssignedSubnets;
+import dev.scanflow.agent.scan.MasscanCommand;
+import dev.scanflow.agent.scan.MasscanOutputParser;
 import dev.scanflow.agent.scan.NmapCommand;
 import dev.scanflow.agent.scan.NmapXmlParser;
 import dev.scanflow.agent.scan.ScanExecution;
+import dev.scanflow.agent.scan.ScanProgress;
+import dev.scanflow.agent.scan.ServiceScanGroups;
+import dev.scanflow.agent.scan.WatchedExecutor;
 import dev.scanflow.config.AgentSettings;
+import dev.scanflow.config.InvalidSettings;
 import dev.scanflow.report.ReportJson;
+import dev.scanflow.report.ScanProfile;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 
-/** The agent's parts: the schedule, nmap through camel-exec, the XML parser, delivery to the server. */
+/**
+ * The agent's parts: the schedule, the scan planner (profiles, chunks), nmap and masscan through camel-exec,
+ * their parsers, report assembly, the raw output archive, delivery to the server.
+ */
 public final class AgentRole {
 
     private AgentRole() {
     }
 
     public static void configure(CamelApp app, AgentSettings settings, Path home) {
+        configure(app, settings, home, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /**
+     * @param meterRegistry Camel's meter registry: bound as {@value MicrometerConstants#METRICS_REGISTRY_NAME},
+     *                      so camel-micrometer-prometheus serves the scan progress gauges with the rest
+     */
+    public static void configure(CamelApp app, AgentSettings settings, Path home, PrometheusMeterRegistry meterRegistry) {
+        Clock clock = Clock.systemUTC();
+        ScanProgress progress = new ScanProgress(meterRegistry, settings.statsEvery(), clock);
+        Path archiveDir = home.resolve(settings.archive().dir()).normalize();
         app.bean("assignedSubnets", new AssignedSubnets(settings.subnets()))
+                .bean("scanPlanner", new ScanPlanner(settings))
                 .bean("nmapCommand", new NmapCommand(settings))
-                .bean("scanExecution", new ScanExecution())
+                .bean("masscanCommand", new MasscanCommand(settings))
+                .bean("scanProgress", progress)
+                .bean("watchedExecutor", new WatchedExecutor(progress, clock))
+                .bean("scanExecution", new ScanExecution(clock))
                 .bean("nmapXmlParser", new NmapXmlParser())
-                .bean("reportAssembler", new ReportAssembler(settings.code(), Clock.systemUTC()))
+                .bean("masscanOutputParser", new MasscanOutputParser())
+                .bean("serviceScanGroups", new ServiceScanGroups())
+                .bean("reportAssembler", new ReportAssembler(settings.code(), clock))
+                .bean("rawOutputArchive", new RawOutputArchive(archiveDir, settings.archive().retentionDays(), clock))
                 .bean("agentCredentials", new AgentCredentials(settings.token()))
                 .bean("reportJson", ReportJson.mapper())
+                .bean(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry)
                 .property("scanflow.agent.schedule", settings.schedule())
                 .property("scanflow.agent.scan-on-start", settings.scanOnStart())
                 .property("scanflow.agent.nmap", settings.nmap())
+                .property("scanflow.agent.masscan", settings.masscan().executable())
                 .property("scanflow.agent.scan-timeout-ms", settings.scanTimeout().toMillis())
                 .property("scanflow.agent.reports-url", reportsUrl(settings))
                 .routes("file:" + home.resolve("agent-routes") + "/*.yaml");
     }
 
-    /** The agent alone serves only health and metrics, on its own port. */
+    /** The agent alone serves only health and metrics, on its own port; its scanners must be installed. */
     public static void configureStandalone(CamelApp app, AgentSettings settings, Path home) {
+        if (settings.subnets().stream().anyMatch(s -> settings.profileFor(s) == ScanProfile.PORTS)) {
+            requireInstalled(settings.masscan().executable(), "masscan", "scanflow.agent.masscan");
+        }
         configure(app, settings, home);
         app.property("camel.main.name", "scanflow-agent").property("camel.server.enabled", false);
         Observability.configure(app, settings.managementPort());
@@ -43,5 +83,22 @@ public final class AgentRole {
     static String reportsUrl(AgentSettings settings) {
         String base = settings.serverUrl().toString();
         return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/v1/reports";
+    }
+
+    /** A scanner the configured profiles need, found before anything starts: a sentence, not a stack trace. */
+    static void requireInstalled(String executable, String name, String key) {
+        if (executable.contains(File.separator)) {
+            if (Files.isExecutable(Path.of(executable))) {
+                return;
+            }
+        } else {
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+                if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, executable))) {
+                    return;
+                }
+            }
+        }
+        throw new InvalidSettings(name + " was not found (" + key + "=" + executable + "), and a subnet uses the"
+                + " ports profile. Install it first, for example: sudo apt-get install " + name);
     }
 }
