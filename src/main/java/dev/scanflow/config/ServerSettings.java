@@ -25,12 +25,24 @@ import java.util.List;
  * @param eventEndpoints    scanflow.events.endpoints: Camel endpoint URIs every change and alert event goes to,
  *                          comma-separated; default the server's own SSE stream only
  * @param eventStreamClients scanflow.events.stream-max-clients: concurrent SSE clients, default 50
+ * @param deltas            scanflow.deltas.*: whether changes, history and alerts are kept, and how
+ * @param alertRulesFile    scanflow.alerts.rules-file, default config/alert-rules.yaml
  * @param database          scanflow.db.*
  */
 public record ServerSettings(String host, int port, long maxBodyBytes, Path tokensFile, int authFailureLimit,
                              Duration authFailureWindow, List<Cidr> trustedProxies, ZoneId phpipamTimeZone,
                              boolean writeMac, boolean fillEmptyHostnamesOnly, String apiToken,
-                             List<String> eventEndpoints, int eventStreamClients, DatabaseSettings database) {
+                             List<String> eventEndpoints, int eventStreamClients, DeltaSettings deltas,
+                             Path alertRulesFile, DatabaseSettings database) {
+
+    /**
+     * @param enabled        scanflow.deltas.enabled, default true
+     * @param confirmMisses  scanflow.deltas.confirm-misses: covering scans that must miss a host or port before
+     *                       it is gone or closed, default 2 (masscan drops packets at high rates)
+     * @param chunkTimeout   scanflow.deltas.chunk-timeout: how long the chunks of one scan are awaited, default 15m
+     */
+    public record DeltaSettings(boolean enabled, int confirmMisses, Duration chunkTimeout) {
+    }
 
     public static ServerSettings from(SettingsSource source, Path home) {
         List<Cidr> proxies;
@@ -55,6 +67,10 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Path toke
                 Arrays.stream(source.string("scanflow.events.endpoints", "bean:eventStream?method=publish").split(","))
                         .map(String::strip).filter(s -> !s.isEmpty()).toList(),
                 source.integer("scanflow.events.stream-max-clients", 50, 1, 10_000),
+                new DeltaSettings(source.bool("scanflow.deltas.enabled", true),
+                        source.integer("scanflow.deltas.confirm-misses", 2, 1, 100),
+                        source.duration("scanflow.deltas.chunk-timeout", Duration.ofMinutes(15))),
+                home.resolve(source.string("scanflow.alerts.rules-file", "config/alert-rules.yaml")),
                 DatabaseSettings.from(source));
     }
 

@@ -3,7 +3,16 @@ package dev.scanflow.launch;
 import dev.scanflow.config.DatabaseSettings;
 import dev.scanflow.config.ServerSettings;
 import dev.scanflow.report.ReportJson;
+import dev.scanflow.server.alert.AlertEngine;
+import dev.scanflow.server.alert.AlertRules;
 import dev.scanflow.server.api.ApiAccess;
+import dev.scanflow.server.delta.DeltaEngine;
+import dev.scanflow.server.delta.DeltaPolicy;
+import dev.scanflow.server.history.HistoryRepository;
+import dev.scanflow.server.history.ObservationRecorder;
+import dev.scanflow.server.observe.EventFactory;
+import dev.scanflow.server.observe.ObservationStep;
+import dev.scanflow.server.observe.ScanChunks;
 import dev.scanflow.server.events.EventStream;
 import dev.scanflow.server.intake.AgentTokens;
 import dev.scanflow.server.intake.FailedAttempts;
@@ -14,10 +23,12 @@ import dev.scanflow.server.phpipam.PhpipamClock;
 import dev.scanflow.server.phpipam.PhpipamDirectory;
 import dev.scanflow.server.phpipam.PhpipamWriter;
 import dev.scanflow.server.store.ScanflowSchema;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import io.vertx.core.http.HttpMethod;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import javax.sql.DataSource;
 import org.apache.commons.dbcp2.BasicDataSource;
 
 /** The server's parts: report intake on platform-http, checks against phpIPAM, the phpIPAM writer. */
@@ -78,8 +89,25 @@ public final class ServerRole {
                 .property("camel.server.maxBodySize", settings.maxBodyBytes())
                 .routes("file:" + home.resolve("routes") + "/*.yaml");
         OperatorApiRole.configure(app, settings, dataSource);
+        configureDeltas(app, settings, dataSource);
         // Camel 4.17 looks for platform-http's router on 8080 when management has a port of its own:
         // management shares the business port instead (docs/stack.md).
         Observability.configure(app, settings.port());
+    }
+
+    /** Deltas, history and alerts (routes/scan-deltas.yaml); off, the intake only writes phpIPAM. */
+    private static void configureDeltas(CamelApp app, ServerSettings settings, DataSource dataSource) {
+        ServerSettings.DeltaSettings deltas = settings.deltas();
+        AlertRules rules = Files.exists(settings.alertRulesFile()) ? AlertRules.load(settings.alertRulesFile()) : AlertRules.none();
+        AlertEngine alerts = new AlertEngine(rules);
+        ObservationRecorder recorder = new ObservationRecorder(
+                new HistoryRepository(dataSource, settings.database().scanflowSchema(), Clock.systemUTC()),
+                new DeltaEngine(new DeltaPolicy(deltas.confirmMisses(), true)), alerts);
+        app.bean("observationRecorder", recorder)
+                .bean("scanChunks", new ScanChunks())
+                .bean("observationStep", new ObservationStep(recorder))
+                .bean("eventFactory", new EventFactory())
+                .property("scanflow.deltas.enabled", deltas.enabled())
+                .property("scanflow.deltas.chunk-timeout-ms", deltas.chunkTimeout().toMillis());
     }
 }
