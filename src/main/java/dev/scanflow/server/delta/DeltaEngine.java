@@ -36,7 +36,10 @@ import java.util.Set;
  *       quietly, as is a first service on a port opened without -sV.</li>
  *   <li>A gone host keeps its ports: whether they are closed is unknown until a scan covers them.</li>
  * </ul>
- * Observations are applied in the order they are given; the caller (the per-subnet aggregator) orders them.
+ * Observations are applied in the order they are given (the per-subnet aggregator passes them as they
+ * complete), so a long port scan that overlaps a later discovery still counts. One that ended before the
+ * newest applied observation started is out of order: it is recorded (its scan id is used up) but changes
+ * nothing, since what it saw is older than what is known.
  */
 public final class DeltaEngine {
 
@@ -58,6 +61,11 @@ public final class DeltaEngine {
         if (!observation.subnet().equals(state.cidr())) {
             throw new IllegalArgumentException("observation of " + observation.subnet() + " cannot apply to "
                     + state.key() + " (" + state.cidr() + ")");
+        }
+        if (state.lastScanStart() != null && observation.scanEnd().isBefore(state.lastScanStart())) {
+            SubnetState same = new SubnetState(state.key(), state.cidr(), state.version() + 1, state.lastScanId(),
+                    state.lastScanStart(), state.hostArray());
+            return new DeltaResult(state, same, observation, List.of(), List.of(), true);
         }
         return new Run(state, observation).run();
     }
@@ -108,9 +116,12 @@ public final class DeltaEngine {
                 }
             }
             HostRecord[] hosts = count == next.length ? next : Arrays.copyOf(next, count);
-            SubnetState after = new SubnetState(state.key(), state.cidr(), state.version() + 1, observation.scanId(),
-                    observation.scanStart(), hosts);
-            return new DeltaResult(state, after, observation, changes, touched);
+            // the newest start stays the state's "last scan", also when a long scan that started earlier ends later
+            boolean newer = state.lastScanStart() == null || !observation.scanStart().isBefore(state.lastScanStart());
+            SubnetState after = new SubnetState(state.key(), state.cidr(), state.version() + 1,
+                    newer ? observation.scanId() : state.lastScanId(), newer ? observation.scanStart() : state.lastScanStart(),
+                    hosts);
+            return new DeltaResult(state, after, observation, changes, touched, false);
         }
 
         private HostAddress address(long high, long low) {

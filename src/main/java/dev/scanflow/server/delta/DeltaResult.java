@@ -11,9 +11,11 @@ import java.util.List;
  * @param observation what was observed
  * @param changes     typed changes, nothing for what did not change
  * @param touched     hosts whose record or sighting the history must write
+ * @param outOfOrder  the observation ended before the newest one applied started: recorded, but it changed
+ *                    nothing (what it saw is older than what is known)
  */
 public record DeltaResult(SubnetState before, SubnetState after, Observation observation, List<Change> changes,
-                          List<HostDelta> touched) {
+                          List<HostDelta> touched, boolean outOfOrder) {
 
     public DeltaResult {
         changes = List.copyOf(changes);

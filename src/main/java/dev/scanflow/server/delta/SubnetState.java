@@ -69,6 +69,7 @@ public final class SubnetState {
         return version;
     }
 
+    /** The applied observation that started last. */
     public UUID lastScanId() {
         return lastScanId;
     }

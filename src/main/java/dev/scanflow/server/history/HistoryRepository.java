@@ -228,8 +228,8 @@ public final class HistoryRepository {
                 + " SET version = ?, cidr = ?, last_scan_id = ?, last_scan_start = ?, updated_at = ? WHERE id = ?")) {
             statement.setLong(1, result.after().version());
             statement.setString(2, result.after().cidr().toString());
-            statement.setString(3, observation.scanId().toString());
-            setTime(statement, 4, observation.scanStart());
+            setString(statement, 3, result.after().lastScanId() == null ? null : result.after().lastScanId().toString());
+            setTime(statement, 4, result.after().lastScanStart());
             setTime(statement, 5, clock.instant());
             statement.setLong(6, ref);
             statement.executeUpdate();

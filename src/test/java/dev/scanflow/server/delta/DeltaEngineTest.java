@@ -422,6 +422,38 @@ class DeltaEngineTest {
     }
 
     @Test
+    void anObservationThatEndedBeforeTheNewestOneStartedIsRecordedButChangesNothing() {
+        Subnet subnet = new Subnet();
+        java.time.Instant late = java.time.Instant.parse("2030-01-01T12:00:00Z");
+        subnet.see(v2(NET).liveness(NET).startingAt(late).host(up("10.0.0.1")).build());
+        SubnetState known = subnet.state;
+        DeltaResult result = subnet.engine.apply(known, Observation.of(v2(NET).liveness(NET).startingAt(late.minusSeconds(3600))
+                .host(up("10.0.0.2")).build()));
+        assertTrue(result.outOfOrder());
+        assertEquals(List.of(), result.changes());
+        assertEquals(List.of(), result.touched());
+        assertEquals(known.version() + 1, result.after().version(), "it is recorded: one more observation");
+        assertEquals(known.lastScanId(), result.after().lastScanId());
+        assertSame(known.hosts().get(0), result.after().hosts().get(0));
+        assertEquals(1, result.after().hostCount());
+    }
+
+    @Test
+    void aLongScanThatStartedEarlierButEndsAfterANewerOneStillCounts() {
+        Subnet subnet = new Subnet();
+        java.time.Instant start = java.time.Instant.parse("2030-01-01T12:00:00Z");
+        subnet.see(v2(NET).liveness(NET).startingAt(start.plusSeconds(10)).host(up("10.0.0.1")).build());
+        java.util.UUID newest = subnet.state.lastScanId();
+        // started 10 s before the discovery, ended 20 s after it
+        DeltaResult result = subnet.engine.apply(subnet.state, Observation.of(v2(NET).probe("tcp", "22", NET)
+                .startingAt(start).host(up("10.0.0.1").open("tcp", 22)).build()));
+        assertFalse(result.outOfOrder());
+        assertEquals(List.of(new PortOpened(ip("10.0.0.1"), "tcp", 22, null)), result.changes());
+        assertEquals(newest, result.after().lastScanId(), "the last scan is the one that started last");
+        assertEquals(start.plusSeconds(10), result.after().lastScanStart());
+    }
+
+    @Test
     void anObservationOfAnotherSubnetIsRefused() {
         Subnet subnet = new Subnet();
         assertThrows(IllegalArgumentException.class, () -> subnet.see(v1("10.0.1.0/24")));

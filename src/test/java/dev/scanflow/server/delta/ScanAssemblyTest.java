@@ -24,14 +24,17 @@ import org.junit.jupiter.api.Test;
 class ScanAssemblyTest {
 
     private static final String NET = "10.1.0.0/24";
-    private static final Instant START = Instant.parse("2026-11-21T08:00:00Z");
 
-    /** Four chunks of one port scan, each covering a /26 (liveness and tcp/22,80) and seeing one host. */
+    /**
+     * Four chunks of one port scan, each covering a /26 (liveness and tcp/22,80) and seeing one host; the scan
+     * starts after every report built before it, so it is never out of order.
+     */
     private static List<ScanReport> chunks(UUID scanId) {
+        Instant start = Reports.nextStart();
         List<ScanReport> chunks = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             String quarter = "10.1.0." + (64 * i) + "/26";
-            chunks.add(v2(NET).chunk(scanId, i, 4).startingAt(START.plusSeconds(i)).liveness(quarter)
+            chunks.add(v2(NET).chunk(scanId, i, 4).startingAt(start.plusSeconds(i)).liveness(quarter)
                     .probe("tcp", "22,80", quarter).host(up("10.1.0." + (64 * i + 1)).open("tcp", 22)).build());
         }
         return chunks;
@@ -73,7 +76,8 @@ class ScanAssemblyTest {
         assertTrue(assembly.isComplete());
         assertTrue(assembly.observation().isComplete());
         assertEquals(4, assembly.observation().reportIds().size());
-        assertEquals(START, assembly.observation().scanStart(), "the earliest chunk start");
+        assertEquals(chunks.get(0).scanStart(), assembly.observation().scanStart(), "the earliest chunk start");
+        assertEquals(chunks.get(3).scanEnd(), assembly.observation().scanEnd(), "the latest chunk end");
     }
 
     @Test

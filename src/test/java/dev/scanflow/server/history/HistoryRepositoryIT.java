@@ -243,6 +243,25 @@ class HistoryRepositoryIT {
     }
 
     @Test
+    void anOutOfOrderScanIsRecordedAsAppliedButChangesNoRow() {
+        apply(portScan(NOW.plusSeconds(3600), up("10.9.0.1").open("tcp", 22)));
+        var before = snapshot();
+        ScanReport old = portScan(NOW, up("10.9.0.2").open("tcp", 23));
+        Recorded recorded = apply(old);
+        assertTrue(recorded.delta().outOfOrder());
+        assertEquals(List.of(), recorded.changes());
+        assertEquals(List.of(), recorded.alertEvents());
+        var after = snapshot();
+        for (String unchanged : List.of("host_state", "host_identity_history", "port_state", "port_service_history",
+                "change_log", "alerts", "alert_events")) {
+            assertEquals(before.get(unchanged), after.get(unchanged), unchanged);
+        }
+        assertEquals(List.of(Map.of("version", "2", "last_scan_start", "2026-11-22 11:00:00.0")),
+                rows("SELECT version, last_scan_start FROM {s}.tracked_subnets"));
+        assertTrue(history.apply(deltas.apply(state, Observation.of(old)), alerts).duplicate(), "its scan id is used up");
+    }
+
+    @Test
     void aFailureAtTheLastStatementRollsBackTheWholeObservation() {
         apply(portScan(NOW, up("10.9.0.1").mac("00:00:00:00:00:01").open("tcp", 80, service("http", "nginx", "1"))));
         var before = snapshot();
