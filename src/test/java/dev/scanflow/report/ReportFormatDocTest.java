@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.ValidationMessage;
+import dev.scanflow.agent.plan.ScanPlanner;
 import dev.scanflow.agent.scan.NmapCommand;
 import dev.scanflow.config.AgentSettings;
 import dev.scanflow.config.SettingsSource;
@@ -148,6 +149,42 @@ class ReportFormatDocTest {
         String subnet = example.get("subnet").asText();
 
         List<String> expected = command.commandLine(command.discovery(subnet));
+
+        assertEquals(expected, mapper.convertValue(example.get("command"), List.class));
+    }
+    // ---- version 2 ---------------------------------------------------------------------------------
+
+    private String docExampleV2() throws IOException {
+        return block("A version 2 example (", "");
+    }
+
+    @Test
+    void theVersion2ExampleIsReadByTheServerAgainstTheVersion2Schema() throws IOException {
+        JsonNode example = mapper.readTree(docExampleV2());
+
+        assertEquals(Set.of(), ReportReader.loadSchema(ReportReader.SCHEMA_V2).validate(example));
+        ScanReport report = new ReportReader().read(docExampleV2().getBytes(StandardCharsets.UTF_8));
+        assertEquals(2, report.formatVersion());
+        assertEquals("services-nmap", report.profile());
+        assertEquals(List.of("127.0.0.0", "127.0.0.1", "127.0.0.2", "127.0.0.3"),
+                report.hosts().stream().map(ScannedHost::address).toList());
+        assertEquals("SimpleHTTPServer", report.hosts().get(1).portList().get(1).service().product());
+    }
+
+    @Test
+    void theVersion2ExampleCommandIsWhatTheAgentRunsForItsSettings() throws IOException {
+        JsonNode example = mapper.readTree(docExampleV2());
+        Properties settings = new Properties();
+        settings.setProperty("scanflow.agent.code", example.get("agentCode").asText());
+        settings.setProperty("scanflow.agent.token", "unused");
+        settings.setProperty("scanflow.agent.subnets", example.get("subnet").asText());
+        settings.setProperty("scanflow.agent.profile", example.get("profile").asText());
+        settings.setProperty("scanflow.agent.ports", "22,8080");
+        AgentSettings agent = AgentSettings.from(SettingsSource.of(settings));
+        NmapCommand command = new NmapCommand(agent, true); // "run as root"
+
+        List<String> expected = command.commandLine(command.services(new ScanPlanner(agent)
+                .plan(example.get("subnet").asText()).get(0)));
 
         assertEquals(expected, mapper.convertValue(example.get("command"), List.class));
     }
