@@ -39,6 +39,8 @@ import java.util.Map;
  * @param statsEvery     scanflow.agent.stats-every: nmap --stats-every, progress log and gauge, default 10s
  * @param tcpScan        scanflow.agent.tcp-scan: nmap's TCP scan in services-nmap, auto (-sS as root, else -sT),
  *                       syn or connect
+ * @param serviceScanParallelism scanflow.agent.service-scan-parallelism: how many nmap -sV runs of the ports
+ *                       profile (one per group of hosts with the same open ports) run at once, default 4
  * @param masscan        scanflow.agent.masscan*: the masscan executable and its settings
  * @param archive        scanflow.agent.archive.*: where raw scanner output is kept, and how long
  */
@@ -47,7 +49,7 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                             boolean reverseDns, int managementPort, ScanProfile profile,
                             Map<Cidr, ScanProfile> subnetProfiles, PortList ports, PortList excludePorts,
                             List<Cidr> excludeAddresses, int chunkPrefixV4, int chunkPrefixV6, Duration statsEvery,
-                            TcpScan tcpScan, Masscan masscan, Archive archive) {
+                            TcpScan tcpScan, int serviceScanParallelism, Masscan masscan, Archive archive) {
 
     /** The default port list: nmap's 20 most common TCP ports, plus PostgreSQL and 8443. */
     public static final String DEFAULT_PORTS =
@@ -130,6 +132,7 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
             throw new InvalidSettings("scanflow.agent.stats-every must be at least 1s");
         }
         TcpScan tcpScan = tcpScan(source.string("scanflow.agent.tcp-scan", "auto"));
+        int serviceScanParallelism = source.integer("scanflow.agent.service-scan-parallelism", 4, 1, 64);
         Masscan masscan = masscan(source);
         Archive archive = new Archive(Path.of(source.string("scanflow.agent.archive.dir", "var/scan-archive")),
                 source.integer("scanflow.agent.archive.retention-days", 30, 1, 36500));
@@ -142,7 +145,7 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                 source.bool("scanflow.agent.reverse-dns", false),
                 source.integer("scanflow.agent.management-port", 9877, 1, 65535),
                 profile, subnetProfiles, ports, excludePorts, excludeAddresses, chunkV4, chunkV6, statsEvery,
-                tcpScan, masscan, archive);
+                tcpScan, serviceScanParallelism, masscan, archive);
         settings.checkScanSizes();
         return settings;
     }

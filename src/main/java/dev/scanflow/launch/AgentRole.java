@@ -23,6 +23,8 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 
 /**
@@ -46,6 +48,12 @@ public final class AgentRole {
         Clock clock = Clock.systemUTC();
         ScanProgress progress = new ScanProgress(meterRegistry, settings.statsEvery(), clock);
         Path archiveDir = home.resolve(settings.archive().dir()).normalize();
+        ExecutorService serviceScans = Executors.newFixedThreadPool(settings.serviceScanParallelism(), runnable -> {
+            Thread thread = new Thread(runnable, "service-scan");
+            thread.setDaemon(true);
+            return thread;
+        });
+        app.closeOnStop(serviceScans::shutdownNow);
         app.bean("assignedSubnets", new AssignedSubnets(settings.subnets()))
                 .bean("scanPlanner", new ScanPlanner(settings))
                 .bean("nmapCommand", new NmapCommand(settings))
@@ -56,6 +64,7 @@ public final class AgentRole {
                 .bean("nmapXmlParser", new NmapXmlParser())
                 .bean("masscanOutputParser", new MasscanOutputParser())
                 .bean("serviceScanGroups", new ServiceScanGroups())
+                .bean("serviceScanPool", serviceScans)
                 .bean("reportAssembler", new ReportAssembler(settings.code(), clock))
                 .bean("rawOutputArchive", new RawOutputArchive(archiveDir, settings.archive().retentionDays(), clock))
                 .bean("agentCredentials", new AgentCredentials(settings.token()))

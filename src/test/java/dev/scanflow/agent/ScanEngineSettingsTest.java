@@ -44,6 +44,7 @@ class ScanEngineSettingsTest {
         assertEquals(120, settings.chunkPrefix(6));
         assertEquals(Duration.ofSeconds(10), settings.statsEvery());
         assertEquals(AgentSettings.TcpScan.AUTO, settings.tcpScan());
+        assertEquals(4, settings.serviceScanParallelism());
         AgentSettings.Masscan masscan = settings.masscan();
         assertEquals("masscan", masscan.executable());
         assertEquals(1000, masscan.rate(), "never masscan's own 100 packets/s");
@@ -76,6 +77,7 @@ class ScanEngineSettingsTest {
         assertEquals(defaults.chunkPrefix(6), fromFile.chunkPrefix(6));
         assertEquals(defaults.statsEvery(), fromFile.statsEvery());
         assertEquals(defaults.tcpScan(), fromFile.tcpScan());
+        assertEquals(defaults.serviceScanParallelism(), fromFile.serviceScanParallelism());
         assertEquals(defaults.masscan(), fromFile.masscan());
         assertEquals(defaults.archive(), fromFile.archive());
     }
@@ -106,6 +108,7 @@ class ScanEngineSettingsTest {
         "scanflow.agent.chunk-prefix.ipv6|63",
         "scanflow.agent.stats-every|PT0.5S",
         "scanflow.agent.tcp-scan|xmas",
+        "scanflow.agent.service-scan-parallelism|0",
         "scanflow.agent.masscan.rate|0",
         "scanflow.agent.masscan.wait|0s",
         "scanflow.agent.masscan.retries|6",

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scanflow.agent.archive.RawOutputArchive;
 import dev.scanflow.lab.LabHost;
 import dev.scanflow.lab.LabNetwork;
+import dev.scanflow.lab.LabProcess;
 import dev.scanflow.report.Coverage;
 import dev.scanflow.report.ScanReport;
 import dev.scanflow.report.ScannedHost;
@@ -111,8 +112,9 @@ class ScanProfilesLabIT {
 
     @Test
     void thePortsProfileFindsExactlyTheOpenPortsAndNamesTheirServices() throws Exception {
-        try (AgentUnderTest agent = AgentUnderTest.start(agent(LabNetwork.SUBNET_V4,
-                "scanflow.agent.profile", "ports"))) {
+        // h13 answers on 8443 only for this test: a second group of hosts with other open ports, its own nmap run
+        try (LabProcess https = lab.startHttpServer(h13, 8443);
+             AgentUnderTest agent = AgentUnderTest.start(agent(LabNetwork.SUBNET_V4, "scanflow.agent.profile", "ports"))) {
             List<ScanReport> reports = agent.scanCycle();
 
             assertEquals(List.of(), agent.rejections());
@@ -123,8 +125,10 @@ class ScanProfilesLabIT {
             assertNull(report.chunk(), "a /24 is one chunk");
             assertEquals(LabNetwork.SUBNET_V4, report.subnet());
             Map<String, ScannedHost> hosts = byAddress(report);
-            assertEquals(List.of(h11.ipv4(), h12.ipv4()), List.copyOf(hosts.keySet()),
+            assertEquals(List.of(h11.ipv4(), h12.ipv4(), h13.ipv4()), List.copyOf(hosts.keySet()),
                     "exactly the hosts with an open port among " + PORTS);
+            assertEquals(List.of(8443), List.copyOf(portsOf(hosts.get(h13.ipv4())).keySet()));
+            assertEquals("http", portsOf(hosts.get(h13.ipv4())).get(8443).service().name());
             for (LabHost lab : List.of(h11, h12)) {
                 ScannedHost host = hosts.get(lab.ipv4());
                 assertEquals("up", host.state());
@@ -161,12 +165,16 @@ class ScanProfilesLabIT {
             assertEquals("masscan", command.get(0));
             assertEquals("1000", command.get(command.indexOf("--rate") + 1));
             JsonNode manifest = manifest(report);
-            assertEquals(2, manifest.get("runs").size(), manifest.toString());
-            List<String> nmap = new ObjectMapper().convertValue(manifest.get("runs").get(1).get("command"), List.class);
-            assertEquals("nmap", nmap.get(0));
-            assertTrue(nmap.contains("-sV"));
-            assertEquals("2222,8080", nmap.get(nmap.indexOf("-p") + 1));
-            assertEquals(List.of(h11.ipv4(), h12.ipv4()), nmap.subList(nmap.indexOf("-") + 1, nmap.size()));
+            assertEquals(3, manifest.get("runs").size(), "masscan, then one nmap run per group: " + manifest);
+            Map<String, List<String>> probed = new TreeMap<>(); // nmap -sV's ports -> its targets
+            for (int run = 1; run < 3; run++) {
+                List<String> nmap = new ObjectMapper().convertValue(manifest.get("runs").get(run).get("command"), List.class);
+                assertEquals("nmap", nmap.get(0));
+                assertTrue(nmap.contains("-sV"));
+                probed.put(nmap.get(nmap.indexOf("-p") + 1), nmap.subList(nmap.indexOf("-") + 1, nmap.size()));
+            }
+            assertEquals(Map.of("2222,8080", List.of(h11.ipv4(), h12.ipv4()), "8443", List.of(h13.ipv4())), probed,
+                    "nmap -sV looked at exactly the pairs masscan found");
         }
     }
 
