@@ -39,9 +39,11 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Path toke
      * @param enabled        scanflow.deltas.enabled, default true
      * @param confirmMisses  scanflow.deltas.confirm-misses: covering scans that must miss a host or port before
      *                       it is gone or closed, default 2 (masscan drops packets at high rates)
+     * @param closedConfirmsAtOnce scanflow.deltas.closed-confirms-at-once: a port the scanner reports "closed"
+     *                       (the host's own reset, which packet loss cannot fake) is closed without waiting, default true
      * @param chunkTimeout   scanflow.deltas.chunk-timeout: how long the chunks of one scan are awaited, default 15m
      */
-    public record DeltaSettings(boolean enabled, int confirmMisses, Duration chunkTimeout) {
+    public record DeltaSettings(boolean enabled, int confirmMisses, boolean closedConfirmsAtOnce, Duration chunkTimeout) {
     }
 
     public static ServerSettings from(SettingsSource source, Path home) {
@@ -69,6 +71,7 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Path toke
                 source.integer("scanflow.events.stream-max-clients", 50, 1, 10_000),
                 new DeltaSettings(source.bool("scanflow.deltas.enabled", true),
                         source.integer("scanflow.deltas.confirm-misses", 2, 1, 100),
+                        source.bool("scanflow.deltas.closed-confirms-at-once", true),
                         source.duration("scanflow.deltas.chunk-timeout", Duration.ofMinutes(15))),
                 home.resolve(source.string("scanflow.alerts.rules-file", "config/alert-rules.yaml")),
                 DatabaseSettings.from(source));

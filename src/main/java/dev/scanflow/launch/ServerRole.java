@@ -98,11 +98,12 @@ public final class ServerRole {
     /** Deltas, history and alerts (routes/scan-deltas.yaml); off, the intake only writes phpIPAM. */
     private static void configureDeltas(CamelApp app, ServerSettings settings, DataSource dataSource) {
         ServerSettings.DeltaSettings deltas = settings.deltas();
+        // without a rules file there are changes and history but no alerts; a broken file stops the start
         AlertRules rules = Files.exists(settings.alertRulesFile()) ? AlertRules.load(settings.alertRulesFile()) : AlertRules.none();
         AlertEngine alerts = new AlertEngine(rules);
         ObservationRecorder recorder = new ObservationRecorder(
                 new HistoryRepository(dataSource, settings.database().scanflowSchema(), Clock.systemUTC()),
-                new DeltaEngine(new DeltaPolicy(deltas.confirmMisses(), true)), alerts);
+                new DeltaEngine(new DeltaPolicy(deltas.confirmMisses(), deltas.closedConfirmsAtOnce())), alerts);
         app.bean("observationRecorder", recorder)
                 .bean("scanChunks", new ScanChunks())
                 .bean("observationStep", new ObservationStep(recorder))
