@@ -1,6 +1,8 @@
 package dev.scanflow.launch;
 
 import dev.scanflow.agent.archive.RawOutputArchive;
+import dev.scanflow.agent.phpipam.PhpipamApiSettings;
+import dev.scanflow.agent.phpipam.PhpipamWorkSource;
 import dev.scanflow.agent.plan.ScanPlanner;
 import dev.scanflow.agent.report.AgentCredentials;
 import dev.scanflow.agent.report.ReportAssembler;
@@ -23,6 +25,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.camel.component.micrometer.MicrometerConstants;
@@ -37,14 +40,20 @@ public final class AgentRole {
     }
 
     public static void configure(CamelApp app, AgentSettings settings, Path home) {
-        configure(app, settings, home, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        configure(app, settings, Optional.empty(), home, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /** With {@code phpipamApi} set, the subnets to scan come from phpIPAM's API instead of scanflow.agent.subnets. */
+    public static void configure(CamelApp app, AgentSettings settings, Optional<PhpipamApiSettings> phpipamApi, Path home) {
+        configure(app, settings, phpipamApi, home, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
     /**
      * @param meterRegistry Camel's meter registry: bound as {@value MicrometerConstants#METRICS_REGISTRY_NAME},
      *                      so camel-micrometer-prometheus serves the scan progress gauges with the rest
      */
-    public static void configure(CamelApp app, AgentSettings settings, Path home, PrometheusMeterRegistry meterRegistry) {
+    public static void configure(CamelApp app, AgentSettings settings, Optional<PhpipamApiSettings> phpipamApi, Path home,
+                                 PrometheusMeterRegistry meterRegistry) {
         Clock clock = Clock.systemUTC();
         ScanProgress progress = new ScanProgress(meterRegistry, settings.statsEvery(), clock);
         Path archiveDir = home.resolve(settings.archive().dir()).normalize();
@@ -54,7 +63,9 @@ public final class AgentRole {
             return thread;
         });
         app.closeOnStop(serviceScans::shutdownNow);
-        app.bean("assignedSubnets", new AssignedSubnets(settings.subnets()))
+        // phpIPAM's API decides what to scan when it is configured (issue 4); otherwise the config file does
+        app.bean("assignedSubnets", phpipamApi.<Object>map(api -> PhpipamWorkSource.create(api, meterRegistry))
+                        .orElseGet(() -> new AssignedSubnets(settings.subnets())))
                 .bean("scanPlanner", new ScanPlanner(settings))
                 .bean("nmapCommand", new NmapCommand(settings))
                 .bean("masscanCommand", new MasscanCommand(settings))
@@ -80,11 +91,12 @@ public final class AgentRole {
     }
 
     /** The agent alone serves only health and metrics, on its own port; its scanners must be installed. */
-    public static void configureStandalone(CamelApp app, AgentSettings settings, Path home) {
+    public static void configureStandalone(CamelApp app, AgentSettings settings, Optional<PhpipamApiSettings> phpipamApi,
+                                           Path home) {
         if (settings.subnets().stream().anyMatch(s -> settings.profileFor(s) == ScanProfile.PORTS)) {
             requireInstalled(settings.masscan().executable(), "masscan", "scanflow.agent.masscan");
         }
-        configure(app, settings, home);
+        configure(app, settings, phpipamApi, home);
         app.property("camel.main.name", "scanflow-agent").property("camel.server.enabled", false);
         Observability.configure(app, settings.managementPort());
     }

@@ -1,5 +1,6 @@
 package dev.scanflow.launch;
 
+import dev.scanflow.agent.phpipam.PhpipamApiSettings;
 import dev.scanflow.config.AgentSettings;
 import dev.scanflow.config.InvalidSettings;
 import dev.scanflow.config.ServerSettings;
@@ -60,7 +61,7 @@ public final class ScanFlow {
                 AgentSettings settings = AgentSettings.from(source);
                 Nmap.requireInstalled(settings.nmap());
                 CamelApp app = new CamelApp();
-                AgentRole.configureStandalone(app, settings, home);
+                AgentRole.configureStandalone(app, settings, PhpipamApiSettings.fromIfConfigured(source, home), home);
                 app.run();
                 return 0;
             }

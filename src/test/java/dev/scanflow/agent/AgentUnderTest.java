@@ -75,7 +75,7 @@ public final class AgentUnderTest implements AutoCloseable {
         all.setProperty("scanflow.agent.server-url", "http://127.0.0.1:" + catcher.getAddress().getPort());
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         app = new CamelApp();
-        AgentRole.configure(app, AgentSettings.from(SettingsSource.of(all)), ServerUnderTest.HOME, registry);
+        AgentRole.configure(app, AgentSettings.from(SettingsSource.of(all)), java.util.Optional.empty(), ServerUnderTest.HOME, registry);
         app.property("camel.main.name", "agent-under-test");
     }
 
