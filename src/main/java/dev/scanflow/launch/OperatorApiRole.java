@@ -1,6 +1,7 @@
 package dev.scanflow.launch;
 
 import dev.scanflow.config.ServerSettings;
+import dev.scanflow.server.api.ApiErrors;
 import dev.scanflow.server.history.HistoryQueries;
 import javax.sql.DataSource;
 
@@ -11,6 +12,7 @@ public final class OperatorApiRole {
     }
 
     static void configure(CamelApp app, ServerSettings settings, DataSource dataSource) {
-        app.bean("historyQueries", new HistoryQueries(dataSource, settings.database().scanflowSchema()));
+        app.bean("historyQueries", new HistoryQueries(dataSource, settings.database().scanflowSchema()))
+                .bean("apiErrors", new ApiErrors());
     }
 }
