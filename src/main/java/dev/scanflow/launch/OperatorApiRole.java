@@ -34,13 +34,7 @@ public final class OperatorApiRole {
      * (AlertEngine.acknowledge/resolve only check the alert's status), so an engine without rules moves an
      * alert exactly as the intake's would; this recorder never records an observation.
      */
-    static void configure(CamelApp app, ServerSettings settings, DataSource dataSource) {
-        String schema = settings.database().scanflowSchema();
-        configure(app, settings, dataSource, new ObservationRecorder(new HistoryRepository(dataSource, schema, Clock.systemUTC()),
-                new DeltaEngine(), new AlertEngine(AlertRules.none())));
-    }
-
-    /** With the recorder the intake records observations through, once the server has one to share. */
+    /** With the recorder the intake records observations through: acknowledging an alert goes the same way. */
     static void configure(CamelApp app, ServerSettings settings, DataSource dataSource, ObservationRecorder recorder) {
         String schema = settings.database().scanflowSchema();
         HistoryQueries queries = new HistoryQueries(dataSource, schema);

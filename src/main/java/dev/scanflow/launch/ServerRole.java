@@ -88,15 +88,14 @@ public final class ServerRole {
                 .property("camel.server.port", settings.port())
                 .property("camel.server.maxBodySize", settings.maxBodyBytes())
                 .routes("file:" + home.resolve("routes") + "/*.yaml");
-        OperatorApiRole.configure(app, settings, dataSource);
-        configureDeltas(app, settings, dataSource);
+        OperatorApiRole.configure(app, settings, dataSource, configureDeltas(app, settings, dataSource));
         // Camel 4.17 looks for platform-http's router on 8080 when management has a port of its own:
         // management shares the business port instead (docs/stack.md).
         Observability.configure(app, settings.port());
     }
 
     /** Deltas, history and alerts (routes/scan-deltas.yaml); off, the intake only writes phpIPAM. */
-    private static void configureDeltas(CamelApp app, ServerSettings settings, DataSource dataSource) {
+    private static ObservationRecorder configureDeltas(CamelApp app, ServerSettings settings, DataSource dataSource) {
         ServerSettings.DeltaSettings deltas = settings.deltas();
         // without a rules file there are changes and history but no alerts; a broken file stops the start
         AlertRules rules = Files.exists(settings.alertRulesFile()) ? AlertRules.load(settings.alertRulesFile()) : AlertRules.none();
@@ -110,5 +109,6 @@ public final class ServerRole {
                 .bean("eventFactory", new EventFactory())
                 .property("scanflow.deltas.enabled", deltas.enabled())
                 .property("scanflow.deltas.chunk-timeout-ms", deltas.chunkTimeout().toMillis());
+        return recorder;
     }
 }

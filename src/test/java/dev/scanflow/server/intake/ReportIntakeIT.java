@@ -260,6 +260,21 @@ class ReportIntakeIT {
     }
 
     @Test
+    void repliesNeverEchoTheRequestsHeaders() throws Exception {
+        for (String token : new String[] {TOKEN, "wrong-token"}) {
+            java.net.http.HttpResponse<String> reply = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port + "/api/v1/reports"))
+                            .header("Authorization", "Bearer " + token).header("X-Probe", "echo-me")
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(validReport())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertTrue(reply.statusCode() == 202 || reply.statusCode() == 401, reply.toString());
+            assertTrue(reply.headers().firstValue("X-Probe").isEmpty(), "request header echoed: " + reply.headers().map());
+            assertTrue(reply.headers().firstValue("Authorization").isEmpty(), "the token echoed: " + reply.headers().map());
+        }
+    }
+
+    @Test
     void aResentReportIdChangesNothingMore() throws Exception {
         UUID id = UUID.randomUUID();
         byte[] body = bytes(report(id, CODE, SUBNET, List.of(up("127.0.10.3", "02:5F:00:00:00:03"))));
