@@ -63,10 +63,11 @@ public final class AgentRole {
             return thread;
         });
         app.closeOnStop(serviceScans::shutdownNow);
-        // phpIPAM's API decides what to scan when it is configured (issue 4); otherwise the config file does
-        app.bean("assignedSubnets", phpipamApi.<Object>map(api -> PhpipamWorkSource.create(api, meterRegistry))
-                        .orElseGet(() -> new AssignedSubnets(settings.subnets())))
-                .bean("scanPlanner", new ScanPlanner(settings))
+        // phpIPAM's API decides what to scan and how when it is configured (issue 4); otherwise the config file
+        Optional<PhpipamWorkSource> work = phpipamApi.map(api -> PhpipamWorkSource.create(api, meterRegistry));
+        app.bean("assignedSubnets", work.<Object>map(source -> source).orElseGet(() -> new AssignedSubnets(settings.subnets())))
+                .bean("scanPlanner", work.map(source -> new ScanPlanner(settings, cidr -> Optional.of(source.assigned(cidr))))
+                        .orElseGet(() -> new ScanPlanner(settings)))
                 .bean("nmapCommand", new NmapCommand(settings))
                 .bean("masscanCommand", new MasscanCommand(settings))
                 .bean("scanProgress", progress)

@@ -16,13 +16,35 @@ import java.util.List;
  * @param profile   how it is scanned
  * @param ports     the TCP ports probed (ports and services-nmap profiles)
  * @param chunk     which chunk of the subnet this is; null when the subnet is scanned whole
+ * @param addresses explicit addresses to probe instead of the target CIDR (a phpIPAM status check of the
+ *                  known addresses); empty: the target
+ * @param names     how host names are looked up for this job
  */
 public record ScanJob(String subnet, Cidr target, List<Cidr> excluded, List<Cidr> covered, ScanProfile profile,
-                      PortList ports, ScanReport.Chunk chunk) {
+                      PortList ports, ScanReport.Chunk chunk, List<String> addresses, NameLookup names) {
 
     public ScanJob {
         excluded = List.copyOf(excluded);
         covered = List.copyOf(covered);
+        addresses = List.copyOf(addresses);
+    }
+
+    public ScanJob(String subnet, Cidr target, List<Cidr> excluded, List<Cidr> covered, ScanProfile profile,
+                   PortList ports, ScanReport.Chunk chunk) {
+        this(subnet, target, excluded, covered, profile, ports, chunk, List.of(), NameLookup.NONE);
+    }
+
+    /**
+     * Reverse DNS for the hosts found up: off (nmap -n), through the system resolver, or through the
+     * subnet's own nameservers (phpIPAM's resolveDNS with the subnet's nameserver set; IP literals only).
+     */
+    public record NameLookup(boolean resolve, List<String> nameservers) {
+
+        public static final NameLookup NONE = new NameLookup(false, List.of());
+
+        public NameLookup {
+            nameservers = List.copyOf(nameservers);
+        }
     }
 
     /** The profile's name, for choices in the route files. */

@@ -1,5 +1,6 @@
 package dev.scanflow.agent.plan;
 
+import dev.scanflow.agent.phpipam.AssignedSubnet;
 import dev.scanflow.agent.scan.ScanFailed;
 import dev.scanflow.config.AgentSettings;
 import dev.scanflow.net.Cidr;
@@ -9,6 +10,8 @@ import dev.scanflow.report.ScanReport;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.UUID;
 
 /**
@@ -20,13 +23,26 @@ import java.util.UUID;
 public class ScanPlanner {
 
     private final AgentSettings settings;
+    private final Function<String, Optional<AssignedSubnet>> phpipam;
 
     public ScanPlanner(AgentSettings settings) {
+        this(settings, cidr -> Optional.empty());
+    }
+
+    /** @param phpipam what phpIPAM asks of a subnet, when the agent works from its API */
+    public ScanPlanner(AgentSettings settings, Function<String, Optional<AssignedSubnet>> phpipam) {
         this.settings = settings;
+        this.phpipam = phpipam;
     }
 
     public List<ScanJob> plan(String subnetText) {
         Cidr subnet = Cidr.parse(subnetText);
+        Optional<AssignedSubnet> assigned = phpipam.apply(subnet.toString());
+        ScanJob.NameLookup names = assigned.map(a -> new ScanJob.NameLookup(a.resolveDns(), a.nameservers()))
+                .orElse(ScanJob.NameLookup.NONE);
+        if (assigned.isPresent() && !assigned.get().discover()) {
+            return statusCheck(subnet, assigned.get(), names);
+        }
         ScanProfile profile = settings.profileFor(subnet);
         int chunkPrefix = Math.max(subnet.prefix(), settings.chunkPrefix(subnet.version()));
         int chunkBits = chunkPrefix - subnet.prefix();
@@ -51,8 +67,30 @@ public class ScanPlanner {
             jobs.add(new ScanJob(subnet.toString(), target,
                     AddressRanges.overlapping(target, settings.excludeAddresses()),
                     AddressRanges.subtract(target, settings.excludeAddresses()),
-                    profile, settings.ports(), chunk));
+                    profile, settings.ports(), chunk, List.of(), names));
         }
         return jobs;
+    }
+
+    /**
+     * phpIPAM's "check hosts status" without discovery (pingSubnet=1, discoverSubnet=0): only the addresses it
+     * already knows, less excludePing=1 and scanflow.agent.exclude-addresses, are probed for liveness, as its
+     * pingCheck does; the report's coverage names exactly those addresses. Nothing known, nothing to scan.
+     */
+    private List<ScanJob> statusCheck(Cidr subnet, AssignedSubnet assigned, ScanJob.NameLookup names) {
+        List<String> addresses = new ArrayList<>();
+        List<Cidr> covered = new ArrayList<>();
+        for (var known : assigned.statusCheckAddresses()) {
+            Cidr single = new Cidr(known.ip(), known.ip().bits());
+            if (subnet.contains(known.ip()) && !AddressRanges.subtract(single, settings.excludeAddresses()).isEmpty()) {
+                addresses.add(known.ip().toString());
+                covered.add(single);
+            }
+        }
+        if (addresses.isEmpty()) {
+            return List.of();
+        }
+        return List.of(new ScanJob(subnet.toString(), subnet, List.of(), covered, ScanProfile.DISCOVERY, settings.ports(),
+                null, addresses, names));
     }
 }

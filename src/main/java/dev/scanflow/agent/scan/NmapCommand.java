@@ -4,6 +4,7 @@ import dev.scanflow.agent.plan.AddressRanges;
 import dev.scanflow.agent.plan.ScanJob;
 import dev.scanflow.config.AgentSettings;
 import dev.scanflow.net.Cidr;
+import dev.scanflow.net.IpAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,9 +51,31 @@ public class NmapCommand {
         return List.copyOf(args);
     }
 
-    /** Host discovery of one job (a subnet or one chunk of it): {@link #discovery(String)} on its target. */
+    /**
+     * Host discovery of one job: a subnet, one chunk of it, or the known addresses of a phpIPAM status check.
+     * With phpIPAM's resolveDNS, the hosts found up get their names from the subnet's nameservers
+     * (--dns-servers) or the system resolver (--system-dns); otherwise as {@link #discovery(String)}.
+     */
     public List<String> chunkDiscovery(ScanJob job) {
-        return discovery(job.target().toString());
+        List<String> standard = discovery(job.target().toString());
+        if (job.addresses().isEmpty() && !job.names().resolve()) {
+            return standard;
+        }
+        List<String> args = new ArrayList<>(standard.subList(0, standard.size() - 1));
+        if (job.names().resolve()) {
+            int lookup = args.indexOf(settings.reverseDns() ? "-R" : "-n");
+            List<String> replacement = job.names().nameservers().isEmpty() ? List.of("--system-dns")
+                    : List.of("--dns-servers", job.names().nameservers().stream()
+                            .map(server -> IpAddress.parse(server).toString()).collect(Collectors.joining(",")));
+            args.remove(lookup);
+            args.addAll(lookup, replacement);
+        }
+        if (job.addresses().isEmpty()) {
+            args.add(job.target().toString());
+        } else {
+            job.addresses().forEach(address -> args.add(IpAddress.parse(address).toString()));
+        }
+        return List.copyOf(args);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.scanflow.agent.phpipam;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scanflow.config.AgentSettings;
 import dev.scanflow.config.ServerSettings;
@@ -44,10 +45,20 @@ class AgentWorkFromPhpipamIT {
             subnet.put("scanAgent", 2);
             subnet.put("pingSubnet", 1);
             subnet.put("discoverSubnet", 1);
+            Map<String, Object> statusOnly = api.subnet(32, "127.0.91.0", "29");
+            statusOnly.put("scanAgent", 2);
+            statusOnly.put("pingSubnet", 1);
+            api.address(61, 32, "127.0.91.2", "");
+            api.address(62, 32, "127.0.91.3", "").put("excludePing", 1);
 
             long agentId = phpipam.insertAgent("remote1", FakePhpipam.AGENT_CODE);
             long subnetId = phpipam.insertSubnet(assigned, agentId, true, true);
             long configuredId = phpipam.insertSubnet(Cidr.parse("127.0.0.0/29"), agentId, true, true);
+            long statusOnlyId = phpipam.insertSubnet(Cidr.parse("127.0.91.0/29"), agentId, true, false);
+            long checked = phpipam.insert("INSERT INTO ipaddresses (subnetId, ip_addr) VALUES (?, ?)",
+                    statusOnlyId, IpAddress.parse("127.0.91.2").decimal());
+            long excluded = phpipam.insert("INSERT INTO ipaddresses (subnetId, ip_addr, excludePing) VALUES (?, ?, 1)",
+                    statusOnlyId, IpAddress.parse("127.0.91.3").decimal());
 
             int port = ServerUnderTest.freePort();
             Properties properties = phpipam.serverProperties();
@@ -67,11 +78,15 @@ class AgentWorkFromPhpipamIT {
 
             String reports = "SELECT subnet_id FROM `" + phpipam.scanflowSchema + "`.ingested_reports";
             Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-            while (phpipam.rows(reports).isEmpty() && Instant.now().isBefore(deadline)) {
+            while (phpipam.rows(reports).size() < 2 && Instant.now().isBefore(deadline)) {
                 Thread.sleep(100);
             }
-            assertEquals(List.of(Map.of("subnet_id", Long.toString(subnetId))), phpipam.rows(reports),
-                    "one report, for the subnet phpIPAM assigns");
+            assertEquals(List.of(Map.of("subnet_id", Long.toString(subnetId)), Map.of("subnet_id", Long.toString(statusOnlyId))),
+                    phpipam.rows(reports + " ORDER BY subnet_id"), "one report for each subnet phpIPAM assigns");
+            String lastSeen = "SELECT CAST(lastSeen AS CHAR) AS seen FROM ipaddresses WHERE id = ?";
+            assertTrue(!phpipam.rows(lastSeen, checked).get(0).get("seen").equals("1970-01-01 00:00:01"),
+                    "the known address of the status-only subnet was checked");
+            assertEquals("1970-01-01 00:00:01", phpipam.rows(lastSeen, excluded).get(0).get("seen"), "excludePing is left alone");
             assertEquals(6, phpipam.rows("SELECT id FROM ipaddresses WHERE subnetId = ?", subnetId).size(),
                     "127.0.90.1 to .6 discovered (network and broadcast are not hosts)");
             assertEquals(List.of(), phpipam.rows("SELECT id FROM ipaddresses WHERE subnetId = ?", configuredId));
