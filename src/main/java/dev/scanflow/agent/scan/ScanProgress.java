@@ -62,15 +62,10 @@ public class ScanProgress {
         return new Tracker(key, shared);
     }
 
-    /** The gauge's current value for a running scanner, or null when none runs with these tags. */
-    public Double percent(String scanner, String target) {
-        Shared shared = gauges.get(new Key(scanner, target));
-        return shared == null ? null : shared.percent;
-    }
-
     /**
      * The targets of a command as this class tags them: our command lines end with the output option's
-     * "-" (stdout) followed by the targets (masscan's after --range). More than two targets are shortened to "first +N more".
+     * "-" (stdout) followed by the targets (masscan's after --range). More than two targets are shortened
+     * to "first +N more".
      */
     static String targets(List<String> args) {
         int dash = args.lastIndexOf("-");
@@ -103,7 +98,8 @@ public class ScanProgress {
             this.shared = shared;
         }
 
-        public void line(String line) {
+        /** Called by the threads that read stdout and stderr, one line at a time. */
+        public synchronized void line(String line) {
             Matcher nmap = NMAP_TASK.matcher(line);
             if (nmap.find()) {
                 double percent = Double.parseDouble(nmap.group(2));

@@ -1,11 +1,15 @@
 package dev.scanflow.agent.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scanflow.agent.CapturedLogs;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,6 +72,19 @@ class ScanProgressTest {
         assertEquals(29.7, gauge("nmap", "127.0.0.1").value());
         second.close();
         assertNull(gauge("nmap", "127.0.0.1"));
+    }
+
+    @Test
+    void prometheusServesTheGaugeUnderTheNameTheReadmeGives() {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ScanProgress served = new ScanProgress(prometheus, Duration.ofSeconds(10), Clock.systemUTC());
+        try (ScanProgress.Tracker tracker = served.track("nmap", List.of("-oX", "-", "127.0.0.1"))) {
+            tracker.line("<taskprogress task=\"Connect Scan\" time=\"1\" percent=\"29.70\" remaining=\"3\" etc=\"4\"/>");
+
+            assertTrue(prometheus.scrape().contains("scanflow_scan_progress_percent{scanner=\"nmap\",target=\"127.0.0.1\"} 29.7"),
+                    prometheus.scrape());
+        }
+        assertFalse(prometheus.scrape().contains("scanflow_scan_progress_percent{"), "gone once the scanner ended");
     }
 
     @Test
