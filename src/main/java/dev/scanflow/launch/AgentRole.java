@@ -16,13 +16,10 @@ import dev.scanflow.agent.scan.ScanProgress;
 import dev.scanflow.agent.scan.ServiceScanGroups;
 import dev.scanflow.agent.scan.WatchedExecutor;
 import dev.scanflow.config.AgentSettings;
-import dev.scanflow.config.InvalidSettings;
 import dev.scanflow.report.ReportJson;
 import dev.scanflow.report.ScanProfile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -95,7 +92,7 @@ public final class AgentRole {
     public static void configureStandalone(CamelApp app, AgentSettings settings, Optional<PhpipamApiSettings> phpipamApi,
                                            Path home) {
         if (settings.subnets().stream().anyMatch(s -> settings.profileFor(s) == ScanProfile.PORTS)) {
-            requireInstalled(settings.masscan().executable(), "masscan", "scanflow.agent.masscan");
+            Scanners.requireInstalled(settings.masscan().executable(), "scanflow.agent.masscan", ", and a subnet uses the ports profile");
         }
         configure(app, settings, phpipamApi, home);
         app.property("camel.main.name", "scanflow-agent").property("camel.server.enabled", false);
@@ -105,22 +102,5 @@ public final class AgentRole {
     static String reportsUrl(AgentSettings settings) {
         String base = settings.serverUrl().toString();
         return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/v1/reports";
-    }
-
-    /** A scanner the configured profiles need, found before anything starts: a sentence, not a stack trace. */
-    static void requireInstalled(String executable, String name, String key) {
-        if (executable.contains(File.separator)) {
-            if (Files.isExecutable(Path.of(executable))) {
-                return;
-            }
-        } else {
-            for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-                if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, executable))) {
-                    return;
-                }
-            }
-        }
-        throw new InvalidSettings(name + " was not found (" + key + "=" + executable + "), and a subnet uses the"
-                + " ports profile. Install it first, for example: sudo apt-get install " + name);
     }
 }

@@ -31,7 +31,7 @@ final class Demo {
         Cidr subnet = AddressRule.requireLoopback(Cidr.parse(line.option("--subnet", "127.0.0.0/29")));
         String port = line.option("--port", "8080");
         String schedule = line.option("--schedule", "0 * * * * ?");
-        Nmap.requireInstalled("nmap");
+        Scanners.requireInstalled("nmap", null, "");
 
         System.out.println("ScanFlow demo: starting an embedded MariaDB with a phpIPAM 1.8.2 schema...");
         EmbeddedMariaDb mariaDb = EmbeddedMariaDb.start();

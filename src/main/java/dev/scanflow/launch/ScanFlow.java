@@ -59,7 +59,7 @@ public final class ScanFlow {
             case "agent" -> {
                 SettingsSource source = SettingsSource.load(line.option("--config", home.resolve("config/agent.properties")));
                 AgentSettings settings = AgentSettings.from(source);
-                Nmap.requireInstalled(settings.nmap());
+                Scanners.requireInstalled(settings.nmap(), "scanflow.agent.nmap", "");
                 CamelApp app = new CamelApp();
                 AgentRole.configureStandalone(app, settings, PhpipamApiSettings.fromIfConfigured(source, home), home);
                 app.run();

@@ -12,6 +12,7 @@ import dev.scanflow.server.alert.Alert;
 import dev.scanflow.server.alert.AlertEngine;
 import dev.scanflow.server.alert.AlertEvent;
 import dev.scanflow.server.alert.AlertKey;
+import dev.scanflow.server.store.Transaction;
 import dev.scanflow.server.delta.Change;
 import dev.scanflow.server.delta.DeltaResult;
 import dev.scanflow.server.delta.HostAddress;
@@ -181,22 +182,9 @@ public final class HistoryRepository {
      * @throws HistoryUnavailable when the database failed; nothing was written
      */
     public Recorded apply(DeltaResult result, AlertEngine alerts) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                Recorded recorded = applyInTransaction(connection, result, alerts);
-                if (recorded.duplicate()) {
-                    connection.rollback();
-                } else {
-                    connection.commit();
-                }
-                return recorded;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+        try {
+            return Transaction.run(dataSource, connection -> applyInTransaction(connection, result, alerts),
+                    recorded -> !recorded.duplicate());
         } catch (SQLException e) {
             throw new HistoryUnavailable("storing scan " + result.observation().scanId() + " of " + result.key(), e);
         }

@@ -5,6 +5,7 @@ import dev.scanflow.net.IpAddress;
 import dev.scanflow.report.ScanReport;
 import dev.scanflow.report.ScannedHost;
 import dev.scanflow.server.intake.AuthorizedReport;
+import dev.scanflow.server.store.Transaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -75,22 +76,9 @@ public class PhpipamWriter {
 
     public WriteOutcome write(AuthorizedReport authorized) {
         ScanReport report = authorized.report();
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                WriteOutcome outcome = writeInTransaction(connection, authorized);
-                if (outcome.isDuplicate()) {
-                    connection.rollback();
-                } else {
-                    connection.commit();
-                }
-                return outcome;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+        try {
+            return Transaction.run(dataSource, connection -> writeInTransaction(connection, authorized),
+                    outcome -> !outcome.isDuplicate());
         } catch (SQLException e) {
             throw new PhpipamUnavailable("writing report " + report.reportId() + " for subnet "
                     + authorized.subnet().id(), e);
