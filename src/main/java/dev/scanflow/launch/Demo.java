@@ -54,6 +54,8 @@ final class Demo {
         String token = AgentTokens.newToken();
         Properties properties = new Properties();
         properties.setProperty("scanflow.server.port", port);
+        String operatorToken = AgentTokens.newToken();
+        properties.setProperty("scanflow.server.api-token", operatorToken);
         properties.setProperty("scanflow.db.url", mariaDb.url("phpipam"));
         properties.setProperty("scanflow.db.user", "scanflow");
         properties.setProperty("scanflow.db.password", dbPassword);
@@ -75,6 +77,8 @@ final class Demo {
         System.out.printf("agent '%s' (code %s…) is assigned %s (subnet id %d); scanning now, then on '%s'%n",
                 site.agentName(), site.agentCode().substring(0, 6), subnet, site.subnetId(), schedule);
         System.out.printf("server: http://127.0.0.1:%s/api/v1/reports  health: /observe/health  metrics: /observe/metrics%n", port);
+        System.out.printf("operator API: curl -H 'Authorization: Bearer %s' http://127.0.0.1:%s/api/v1/changes"
+                + "  (also /api/v1/alerts, /api/v1/events; document at /api/v1/openapi.yaml)%n", operatorToken, port);
         System.out.println("Ctrl-C stops the demo and deletes the embedded database.");
         app.run();
         return 0;
