@@ -222,6 +222,34 @@ class ScanProfilesLabIT {
     }
 
     @Test
+    void thePortsProfileFindsAnIpv6ServiceWithMasscanThenNmapDashSix() throws Exception {
+        // masscan 1.3 finds no IPv6 router and no IPv6 source address by itself, and the lab's gateway has no
+        // IPv6: every probe goes to h11's MAC, so only h11 can answer, on its IPv6 address
+        String subnet = "2001:db8:5f::/120";
+        try (LabProcess http6 = lab.startHttpServer(h11, h11.ipv6(), 8081,
+                LabNetwork.Tool.PYTHON3.locate().orElseThrow().toString());
+             AgentUnderTest agent = AgentUnderTest.start(agent(subnet, "scanflow.agent.profile", "ports",
+                     "scanflow.agent.ports", "8081", "scanflow.agent.exclude-addresses", "",
+                     "scanflow.agent.masscan.router-ip", "", "scanflow.agent.masscan.router-mac", h11.mac(),
+                     "scanflow.agent.masscan.source-ip", LabNetwork.SCANNER_V6))) {
+            List<ScanReport> reports = agent.scanCycle();
+
+            assertEquals(1, reports.size(), agent.rejections().toString());
+            ScanReport report = reports.get(0);
+            assertEquals(Boolean.FALSE, report.partial());
+            ScannedHost host = byAddress(report).get(h11.ipv6());
+            assertNotNull(host, report.hosts().toString());
+            assertEquals(List.of(8081), List.copyOf(portsOf(host).keySet()));
+            assertEquals("http", portsOf(host).get(8081).service().name());
+            assertEquals(h11.mac(), host.mac().toLowerCase(Locale.ROOT));
+            List<String> nmap = new ObjectMapper().convertValue(manifest(report).get("runs").get(1).get("command"),
+                    List.class);
+            assertEquals(List.of("nmap", "-6", "-sV"), nmap.subList(0, 3));
+            assertEquals(List.of("2001:db8:5f::/120"), report.coverage().ports().get(0).targets());
+        }
+    }
+
+    @Test
     void theServicesNmapProfileFindsTheSameOpenPortsWithoutMasscan() throws Exception {
         try (AgentUnderTest agent = AgentUnderTest.start(agent(LabNetwork.SUBNET_V4,
                 "scanflow.agent.profile", "services-nmap"))) {
