@@ -41,9 +41,7 @@ public class NmapCommand {
         }
         args.add("-sn");
         args.add(settings.reverseDns() ? "-R" : "-n");
-        args.add("-T4");
-        args.add("--host-timeout");
-        args.add(settings.hostTimeout().toSeconds() + "s");
+        timing(args, false);
         excludes(args, AddressRanges.overlapping(target, settings.excludeAddresses()));
         args.add("-oX");
         args.add("-");
@@ -91,11 +89,7 @@ public class NmapCommand {
         args.add("-sV");
         args.add("-Pn");
         args.add(settings.reverseDns() ? "-R" : "-n");
-        args.add("-T4");
-        args.add("--host-timeout");
-        args.add(settings.hostTimeout().toSeconds() + "s");
-        args.add("--stats-every");
-        args.add(settings.statsEvery().toSeconds() + "s");
+        timing(args, true);
         args.add("-p");
         args.add(group.ports().toString());
         args.add("-oX");
@@ -119,11 +113,7 @@ public class NmapCommand {
         args.add(tcpScan());
         args.add("-sV");
         args.add(settings.reverseDns() ? "-R" : "-n");
-        args.add("-T4");
-        args.add("--host-timeout");
-        args.add(settings.hostTimeout().toSeconds() + "s");
-        args.add("--stats-every");
-        args.add(settings.statsEvery().toSeconds() + "s");
+        timing(args, true);
         args.add("-p");
         args.add(job.ports().toString());
         excludes(args, job.excluded());
@@ -148,6 +138,17 @@ public class NmapCommand {
         line.add(settings.nmap());
         line.addAll(args);
         return List.copyOf(line);
+    }
+
+    /** -T4, the host timeout, and for long scans nmap's periodic progress (read from its XML by ScanProgress). */
+    private void timing(List<String> args, boolean progress) {
+        args.add("-T4");
+        args.add("--host-timeout");
+        args.add(settings.hostTimeout().toSeconds() + "s");
+        if (progress) {
+            args.add("--stats-every");
+            args.add(settings.statsEvery().toSeconds() + "s");
+        }
     }
 
     private static void excludes(List<String> args, List<Cidr> excluded) {
