@@ -11,7 +11,6 @@ import dev.scanflow.net.IpAddress;
 import dev.scanflow.testing.ServerUnderTest;
 import dev.scanflow.testing.TestPhpipam;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -118,16 +117,10 @@ class LabDeltaStoryIT {
     }
 
     /** One agent cycle, then waits until the server has recorded the scan's deltas. */
-    private void scan() throws InterruptedException {
+    private void scan() {
         agent.sendBody("direct:scan-cycle", null);
         scans++;
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (phpipam.rows("SELECT scan_id FROM " + table("applied_scans")).size() < scans) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("scan " + scans + " was not recorded within 60 s");
-            }
-            Thread.sleep(100);
-        }
+        phpipam.awaitRows("SELECT scan_id FROM " + table("applied_scans"), scans, Duration.ofSeconds(60));
     }
 
     /** "TYPE ip port" of the changes recorded since the last call, ignoring the gateway's and scanner's. */

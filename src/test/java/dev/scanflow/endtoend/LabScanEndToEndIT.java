@@ -10,7 +10,6 @@ import dev.scanflow.net.IpAddress;
 import dev.scanflow.testing.ServerUnderTest;
 import dev.scanflow.testing.TestPhpipam;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +45,7 @@ class LabScanEndToEndIT {
             agent.setProperty("scanflow.agent.scan-timeout", "120s");
             agent.setProperty("scanflow.agent.host-timeout", "30s");
             try (ServerUnderTest server = ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN), new Properties(), agent)) {
-                awaitReport(phpipam, Duration.ofSeconds(90));
+                phpipam.awaitReports(1, Duration.ofSeconds(90));
             }
 
             Map<String, String> expected = new TreeMap<>();
@@ -73,16 +72,5 @@ class LabScanEndToEndIT {
                     + "`.ingested_reports");
             assertEquals(List.of(Map.of("inserted_count", Integer.toString(expected.size()))), reports);
         }
-    }
-
-    private static void awaitReport(TestPhpipam phpipam, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (!phpipam.rows("SELECT report_id FROM `" + phpipam.scanflowSchema + "`.ingested_reports").isEmpty()) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no report reached the server within " + timeout);
     }
 }

@@ -12,7 +12,6 @@ import dev.scanflow.testing.TestPhpipam;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,7 +62,7 @@ class PortsProfileEndToEndIT {
             agent.setProperty("scanflow.agent.scan-timeout", "120s");
             agent.setProperty("scanflow.agent.host-timeout", "60s");
             try (ServerUnderTest server = ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN), new Properties(), agent)) {
-                awaitReport(phpipam, Duration.ofSeconds(120));
+                phpipam.awaitReports(1, Duration.ofSeconds(120));
             }
 
             Map<String, String> written = new TreeMap<>();
@@ -77,16 +76,5 @@ class PortsProfileEndToEndIT {
                     + "`.ingested_reports");
             assertEquals(List.of(Map.of("inserted_count", "2")), reports);
         }
-    }
-
-    private static void awaitReport(TestPhpipam phpipam, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (!phpipam.rows("SELECT report_id FROM `" + phpipam.scanflowSchema + "`.ingested_reports").isEmpty()) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no report reached the server within " + timeout);
     }
 }

@@ -125,6 +125,30 @@ public final class TestPhpipam implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until {@code sql} returns at least {@code count} rows: the server applies reports and scans on
+     * threads of its own, so tests poll for the result rather than sleep a guess.
+     */
+    public void awaitRows(String sql, int count, java.time.Duration timeout) {
+        java.time.Instant deadline = java.time.Instant.now().plus(timeout);
+        while (rows(sql).size() < count) {
+            if (java.time.Instant.now().isAfter(deadline)) {
+                throw new AssertionError("fewer than " + count + " rows of [" + sql + "] within " + timeout);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for " + sql, e);
+            }
+        }
+    }
+
+    /** Waits until the server has applied at least {@code count} reports. */
+    public void awaitReports(int count, java.time.Duration timeout) {
+        awaitRows("SELECT report_id FROM `" + scanflowSchema + "`.ingested_reports", count, timeout);
+    }
+
     /** Reads in a brand-new session, as a PHP request of phpIPAM does: it gets the server's global settings. */
     public List<Map<String, Object>> rowsInNewSession(String sql, Object... values) {
         EmbeddedMariaDb db = server();

@@ -17,7 +17,6 @@ import dev.scanflow.testing.TestPhpipam;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,10 +76,7 @@ class AgentWorkFromPhpipamIT {
             app.start().createProducerTemplate().sendBody("direct:scan-cycle", null);
 
             String reports = "SELECT subnet_id FROM `" + phpipam.scanflowSchema + "`.ingested_reports";
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-            while (phpipam.rows(reports).size() < 2 && Instant.now().isBefore(deadline)) {
-                Thread.sleep(100);
-            }
+            phpipam.awaitReports(2, Duration.ofSeconds(60));
             assertEquals(List.of(Map.of("subnet_id", Long.toString(subnetId)), Map.of("subnet_id", Long.toString(statusOnlyId))),
                     phpipam.rows(reports + " ORDER BY subnet_id"), "one report for each subnet phpIPAM assigns");
             String lastSeen = "SELECT CAST(lastSeen AS CHAR) AS seen FROM ipaddresses WHERE id = ?";
