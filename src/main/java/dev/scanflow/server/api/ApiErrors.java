@@ -2,6 +2,7 @@ package dev.scanflow.server.api;
 
 import dev.scanflow.server.history.HistoryUnavailable;
 import dev.scanflow.server.phpipam.PhpipamUnavailable;
+import org.apache.camel.util.ObjectHelper;
 
 /**
  * What the operator API answers when a request fails (routes/operator-api-errors.yaml): the status and a
@@ -15,18 +16,15 @@ public class ApiErrors {
     }
 
     public Body of(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ApiError api) {
-                return body(api.getStatus(), api.getMessage());
-            }
+        ApiError api = ObjectHelper.getException(ApiError.class, failure);
+        if (api != null) {
+            return body(api.getStatus(), api.getMessage());
         }
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof HistoryUnavailable) {
-                return body(503, "ScanFlow's database is unavailable; try again later");
-            }
-            if (cause instanceof PhpipamUnavailable) {
-                return body(503, "phpIPAM's database is unavailable; try again later");
-            }
+        if (ObjectHelper.getException(HistoryUnavailable.class, failure) != null) {
+            return body(503, "ScanFlow's database is unavailable; try again later");
+        }
+        if (ObjectHelper.getException(PhpipamUnavailable.class, failure) != null) {
+            return body(503, "phpIPAM's database is unavailable; try again later");
         }
         return body(500, "internal error");
     }

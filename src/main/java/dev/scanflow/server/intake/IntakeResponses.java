@@ -2,18 +2,18 @@ package dev.scanflow.server.intake;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.camel.util.ObjectHelper;
 
 /** The JSON error body every refused request gets: status, reason phrase and a message for the operator. */
 public class IntakeResponses {
 
     /** The refusal inside whatever Camel wrapped it in. */
     public ReportRejected rejectionIn(Throwable thrown) {
-        for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ReportRejected rejected) {
-                return rejected;
-            }
+        ReportRejected rejected = ObjectHelper.getException(ReportRejected.class, thrown);
+        if (rejected == null) {
+            throw new IllegalArgumentException("no ReportRejected in " + thrown);
         }
-        throw new IllegalArgumentException("no ReportRejected in " + thrown);
+        return rejected;
     }
 
     public Map<String, Object> rejection(ReportRejected rejected) {
