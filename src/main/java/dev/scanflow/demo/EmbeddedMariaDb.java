@@ -95,6 +95,37 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         }
     }
 
+    /**
+     * The server process (mariadbd) of this instance (found by its own data directory), for tests that stop it with
+     * SIGSTOP to see a hung database.
+     */
+    public ProcessHandle process() {
+        String dataDir = workDir.resolve("data").toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != ProcessHandle.current().pid())
+                .filter(p -> p.info().commandLine().map(line -> line.contains("--datadir=" + dataDir)).orElse(false))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no MariaDB server process with data directory " + dataDir));
+    }
+
+    /** Stops the server and keeps its data: connections are refused until {@link #restart()}. */
+    public void stopServer() {
+        try {
+            db.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("embedded MariaDB did not stop: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts the stopped server again on the same port with the same data. */
+    public void restart() {
+        try {
+            db.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("embedded MariaDB did not start again: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -18,14 +18,12 @@ import dev.scanflow.agent.scan.WatchedExecutor;
 import dev.scanflow.config.AgentSettings;
 import dev.scanflow.report.ReportJson;
 import dev.scanflow.report.ScanProfile;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.apache.camel.component.micrometer.MicrometerConstants;
 
 /**
  * The agent's parts: the schedule, the scan planner (profiles, chunks), nmap and masscan through camel-exec,
@@ -37,20 +35,21 @@ public final class AgentRole {
     }
 
     public static void configure(CamelApp app, AgentSettings settings, Path home) {
-        configure(app, settings, Optional.empty(), home, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        configure(app, settings, Optional.empty(), home, app.meterRegistry());
     }
 
     /** With {@code phpipamApi} set, the subnets to scan come from phpIPAM's API instead of scanflow.agent.subnets. */
     public static void configure(CamelApp app, AgentSettings settings, Optional<PhpipamApiSettings> phpipamApi, Path home) {
-        configure(app, settings, phpipamApi, home, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        configure(app, settings, phpipamApi, home, app.meterRegistry());
     }
 
     /**
-     * @param meterRegistry Camel's meter registry: bound as {@value MicrometerConstants#METRICS_REGISTRY_NAME},
+     * @param meterRegistry Camel's meter registry: bound as {@code metricsRegistry},
      *                      so camel-micrometer-prometheus serves the scan progress gauges with the rest
      */
     public static void configure(CamelApp app, AgentSettings settings, Optional<PhpipamApiSettings> phpipamApi, Path home,
                                  PrometheusMeterRegistry meterRegistry) {
+        app.useMeterRegistry(meterRegistry);
         Clock clock = Clock.systemUTC();
         ScanProgress progress = new ScanProgress(meterRegistry, settings.statsEvery(), clock);
         Path archiveDir = home.resolve(settings.archive().dir()).normalize();
@@ -78,7 +77,6 @@ public final class AgentRole {
                 .bean("rawOutputArchive", new RawOutputArchive(archiveDir, settings.archive().retentionDays(), clock))
                 .bean("agentCredentials", new AgentCredentials(settings.token()))
                 .bean("reportJson", ReportJson.mapper())
-                .bean(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry)
                 .property("scanflow.agent.schedule", settings.schedule())
                 .property("scanflow.agent.scan-on-start", settings.scanOnStart())
                 .property("scanflow.agent.nmap", settings.nmap())
@@ -86,6 +84,7 @@ public final class AgentRole {
                 .property("scanflow.agent.scan-timeout-ms", settings.scanTimeout().toMillis())
                 .property("scanflow.agent.reports-url", reportsUrl(settings))
                 .routes("file:" + home.resolve("agent-routes") + "/*.yaml");
+        AgentOperations.configure(app, reportsUrl(settings), work);
     }
 
     /** The agent alone serves only health and metrics, on its own port; its scanners must be installed. */

@@ -5,7 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import dev.scanflow.health.ReadinessMonitor;
+import dev.scanflow.metrics.MetricNaming;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.main.Main;
 
 /**
@@ -19,7 +24,48 @@ public final class CamelApp implements AutoCloseable {
     private final List<String> routePatterns = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<java.util.function.Consumer<CamelContext>> onStarted = new ArrayList<>();
+    private PrometheusMeterRegistry meterRegistry;
+    private ReadinessMonitor readiness;
     private Main main;
+
+    /**
+     * The readiness checks of this runtime (database, delivery, phpIPAM's API...), run in the background once
+     * Camel has started; roles and features register theirs before that.
+     */
+    public ReadinessMonitor readiness() {
+        if (readiness == null) {
+            readiness = new ReadinessMonitor(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2),
+                    java.time.Clock.systemUTC());
+            ReadinessMonitor monitor = readiness;
+            onStarted(monitor::start);
+            closeOnStop(monitor);
+        }
+        return readiness;
+    }
+
+    /**
+     * The one meter registry of this runtime, served by camel-micrometer-prometheus on /observe/metrics: the
+     * server's and the agent's meters (the demo runs both) and Camel's own land in the same scrape.
+     */
+    public PrometheusMeterRegistry meterRegistry() {
+        if (meterRegistry == null) {
+            useMeterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        }
+        return meterRegistry;
+    }
+
+    /** Tests that read meters directly bring their own registry; it must come before any other. */
+    public CamelApp useMeterRegistry(PrometheusMeterRegistry registry) {
+        if (meterRegistry != null && meterRegistry != registry) {
+            throw new IllegalStateException("this runtime already has a meter registry");
+        }
+        if (meterRegistry == null) {
+            MetricNaming.apply(registry);
+            meterRegistry = registry;
+            bean(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
+        }
+        return this;
+    }
 
     public CamelApp bean(String name, Object bean) {
         beans.put(name, bean);

@@ -1,6 +1,7 @@
 package dev.scanflow.launch;
 
 import dev.scanflow.config.DatabaseSettings;
+import dev.scanflow.config.InvalidSettings;
 import dev.scanflow.config.ServerSettings;
 import dev.scanflow.report.ReportJson;
 import dev.scanflow.server.alert.AlertEngine;
@@ -44,6 +45,15 @@ public final class ServerRole {
         dataSource.setPassword(settings.password());
         dataSource.setMaxTotal(settings.poolSize());
         dataSource.setDefaultAutoCommit(true);
+        // every database call is bounded (issue 12): a hung database answers with an error within seconds
+        int connectMillis = (int) settings.connectTimeout().toMillis();
+        dataSource.addConnectionProperty("connectTimeout", Integer.toString(connectMillis));
+        // the socket timeout is the last guard for a server that stopped answering mid-statement
+        dataSource.addConnectionProperty("socketTimeout", Long.toString(settings.queryTimeout().toMillis()));
+        dataSource.setDefaultQueryTimeout(settings.queryTimeout());
+        dataSource.setMaxWait(settings.poolWait());
+        dataSource.setValidationQueryTimeout(settings.connectTimeout());
+        dataSource.setTestOnBorrow(true);
         // batches (10,000s of rows per report) go as MariaDB bulk commands, not one round trip per row
         dataSource.addConnectionProperty("useBulkStmts", "true");
         return dataSource;
@@ -52,7 +62,12 @@ public final class ServerRole {
     public static void configure(CamelApp app, ServerSettings settings, AgentTokens tokens, Path home) {
         BasicDataSource dataSource = dataSource(settings.database());
         app.closeOnStop(dataSource::close);
-        ScanflowSchema.migrate(dataSource, settings.database().scanflowSchema());
+        try {
+            ScanflowSchema.migrate(dataSource, settings.database().scanflowSchema());
+        } catch (RuntimeException e) {
+            InvalidSettings oneLine = ServerOperations.startFailure(settings.database(), e);
+            throw oneLine == null ? e : oneLine;
+        }
         PhpipamDirectory directory = new PhpipamDirectory(dataSource);
         ApiAccess apiAccess = new ApiAccess(settings.apiToken());
         EventStream eventStream = new EventStream(settings.eventStreamClients());
@@ -91,6 +106,7 @@ public final class ServerRole {
                 .property("camel.server.maxBodySize", settings.maxBodyBytes())
                 .routes("file:" + home.resolve("routes") + "/*.yaml");
         OperatorApiRole.configure(app, settings, dataSource, configureDeltas(app, settings, dataSource));
+        ServerOperations.configure(app, settings.database(), dataSource, settings.database().scanflowSchema());
         // Camel 4.17 looks for platform-http's router on 8080 when management has a port of its own:
         // management shares the business port instead (docs/stack.md).
         Observability.configure(app, settings.port());

@@ -73,7 +73,7 @@ class RouteFilesBootIT {
                     URI.create("http://127.0.0.1:" + port + "/observe/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, metrics.statusCode());
             assertTrue(metrics.body().contains("jvm_memory_used_bytes"), "Prometheus text with JVM metrics");
-            assertTrue(metrics.body().contains("routeId=\"report-intake\""), "route metrics per route");
+            assertTrue(metrics.body().contains("route_id=\"report-intake\""), "route metrics per route");
 
             HttpResponse<String> jolokiaRead = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                     + "/observe/jolokia/read/org.apache.camel:context=scanflow,type=routes,name=%22report-intake%22/ExchangesTotal"))

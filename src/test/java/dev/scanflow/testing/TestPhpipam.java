@@ -33,9 +33,11 @@ public final class TestPhpipam implements AutoCloseable {
     public final String serverUser;
     public final String serverPassword;
     private final BasicDataSource admin;
+    private final EmbeddedMariaDb db;
 
     private TestPhpipam(String phpipamSchema, String scanflowSchema, String serverUser, String serverPassword,
-                        BasicDataSource admin) {
+                        BasicDataSource admin, EmbeddedMariaDb db) {
+        this.db = db;
         this.phpipamSchema = phpipamSchema;
         this.scanflowSchema = scanflowSchema;
         this.serverUser = serverUser;
@@ -53,7 +55,11 @@ public final class TestPhpipam implements AutoCloseable {
     }
 
     public static TestPhpipam create() {
-        EmbeddedMariaDb db = server();
+        return createOn(server());
+    }
+
+    /** On a MariaDB of the test's own, e.g. one the test stops or pauses. */
+    public static TestPhpipam createOn(EmbeddedMariaDb db) {
         int n = SEQUENCE.incrementAndGet();
         String phpipam = "phpipam_" + n;
         String scanflow = "scanflow_" + n;
@@ -67,11 +73,11 @@ public final class TestPhpipam implements AutoCloseable {
         PhpipamSchema.load(admin);
         db.execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + password + "'");
         db.execute(ServerGrants.statements(user, phpipam, scanflow).toArray(String[]::new));
-        return new TestPhpipam(phpipam, scanflow, user, password, admin);
+        return new TestPhpipam(phpipam, scanflow, user, password, admin, db);
     }
 
     public String url() {
-        return server().url(phpipamSchema);
+        return db.url(phpipamSchema);
     }
 
     /** Settings for a server that connects as the least-privilege user. */
@@ -151,7 +157,6 @@ public final class TestPhpipam implements AutoCloseable {
 
     /** Reads in a brand-new session, as a PHP request of phpIPAM does: it gets the server's global settings. */
     public List<Map<String, Object>> rowsInNewSession(String sql, Object... values) {
-        EmbeddedMariaDb db = server();
         try (Connection connection = java.sql.DriverManager.getConnection(url(), db.adminUser(), db.adminPassword())) {
             return rows(connection, sql, values);
         } catch (SQLException e) {
