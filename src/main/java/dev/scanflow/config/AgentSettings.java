@@ -21,7 +21,8 @@ import java.util.Map;
  * @param token          scanflow.agent.token: bearer token the server issued, best as SCANFLOW_AGENT_TOKEN (required)
  * @param serverUrl      scanflow.agent.server-url, default http://127.0.0.1:8080
  * @param subnets        scanflow.agent.subnets: comma-separated CIDRs, default 127.0.0.0/29
- * @param schedule       scanflow.agent.schedule: Quartz cron, default every 5 minutes
+ * @param schedule       scanflow.agent.schedule: Unix (5 fields) or Quartz cron, kept in Quartz's form
+ *                       ({@link CronSchedule}), default every 5 minutes
  * @param scanOnStart    scanflow.agent.scan-on-start, default true: scan once right after start
  * @param nmap           scanflow.agent.nmap: the nmap executable, default nmap (from PATH)
  * @param scanTimeout    scanflow.agent.scan-timeout: kill a scanner run after this long, default 10m
@@ -138,7 +139,7 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                 source.integer("scanflow.agent.archive.retention-days", 30, 1, 36500));
 
         AgentSettings settings = new AgentSettings(code, source.required("scanflow.agent.token"), serverUrl, subnets,
-                source.string("scanflow.agent.schedule", "0 */5 * * * ?"),
+                CronSchedule.toQuartz("scanflow.agent.schedule", source.string("scanflow.agent.schedule", "0 */5 * * * ?")),
                 source.bool("scanflow.agent.scan-on-start", true),
                 source.string("scanflow.agent.nmap", "nmap"),
                 scanTimeout, hostTimeout,

@@ -22,6 +22,8 @@ public final class SettingsSource {
     private final Properties file;
     private final Map<String, String> environment;
     private final Properties system;
+    /** Every key the settings classes asked for: the keys this role knows (see {@link KnownKeys}). */
+    private final java.util.Set<String> asked = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public SettingsSource(Properties file, Map<String, String> environment, Properties system) {
         this.file = file;
@@ -53,6 +55,7 @@ public final class SettingsSource {
     }
 
     public String raw(String key) {
+        asked.add(key);
         String value = system.getProperty(key);
         if (value == null) {
             value = environment.get(environmentName(key));
@@ -61,6 +64,33 @@ public final class SettingsSource {
             value = file.getProperty(key);
         }
         return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /** The keys asked for so far. */
+    public java.util.Set<String> askedKeys() {
+        return java.util.Set.copyOf(asked);
+    }
+
+    /** The keys the config file sets, and the scanflow.* keys set as -D options. */
+    public java.util.Set<String> givenKeys() {
+        java.util.Set<String> given = new java.util.TreeSet<>(file.stringPropertyNames());
+        for (String name : system.stringPropertyNames()) {
+            if (name.startsWith("scanflow.")) {
+                given.add(name);
+            }
+        }
+        return given;
+    }
+
+    /** Environment variables named like a setting (SCANFLOW_...). */
+    public java.util.Set<String> givenEnvironmentNames() {
+        java.util.Set<String> given = new java.util.TreeSet<>();
+        for (String name : environment.keySet()) {
+            if (name.startsWith("SCANFLOW_")) {
+                given.add(name);
+            }
+        }
+        return given;
     }
 
     public String string(String key, String fallback) {

