@@ -2,9 +2,11 @@ package dev.scanflow.launch;
 
 import dev.scanflow.config.DatabaseSettings;
 import dev.scanflow.config.InvalidSettings;
+import dev.scanflow.health.KafkaBrokerReadiness;
 import dev.scanflow.server.health.DatabaseReadiness;
 import dev.scanflow.server.history.HistoryQueries;
 import dev.scanflow.server.metrics.AlertGauges;
+import dev.scanflow.server.metrics.ChangeMetrics;
 import dev.scanflow.server.metrics.IntakeMetrics;
 import dev.scanflow.server.metrics.SiteGauges;
 import java.sql.SQLException;
@@ -26,11 +28,21 @@ final class ServerOperations {
     private ServerOperations() {
     }
 
-    static void configure(CamelApp app, DatabaseSettings database, DataSource dataSource, String scanflowSchema) {
+    static void configure(CamelApp app, DatabaseSettings database, DataSource dataSource, String scanflowSchema,
+                          java.util.List<String> eventEndpoints) {
         app.readiness().register(new DatabaseReadiness(dataSource, database.connectTimeout()));
+        // the brokers events go to: not ready while one does not answer (events would wait or be lost)
+        java.util.List<String> brokers = KafkaBrokerReadiness.brokersOf(eventEndpoints);
+        for (int i = 0; i < brokers.size(); i++) {
+            KafkaBrokerReadiness broker = new KafkaBrokerReadiness(brokers.size() == 1 ? "kafka" : "kafka-" + (i + 1),
+                    brokers.get(i), java.time.Duration.ofMillis(1500));
+            app.closeOnStop(broker);
+            app.readiness().register(broker);
+        }
         SiteGauges sites = new SiteGauges(app.meterRegistry());
         AlertGauges alerts = new AlertGauges(app.meterRegistry(), dataSource, scanflowSchema);
         app.bean("intakeMetrics", new IntakeMetrics(app.meterRegistry(), sites, Clock.systemUTC()));
+        app.bean("changeMetrics", new ChangeMetrics(app.meterRegistry()));
         HistoryQueries queries = new HistoryQueries(dataSource, scanflowSchema);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "subnet-gauges");

@@ -66,6 +66,7 @@ class MetricsScrapeIT {
             assertSample(scrape, "scanflow_scan_duration_seconds_count{profile=\"discovery\"}", 1);
             assertSample(scrape, "scanflow_phpipam_writes_total{kind=\"subnet_last_scan\"}", 1);
             assertSample(scrape, "scanflow_agent_deliveries_total{outcome=\"accepted\"}", 1);
+            assertSample(scrape, "scanflow_changes_total{type=\"host_new\"}", 1);
             assertTrue(scrape.contains("scanflow_subnet_last_scan_timestamp_seconds{site=\"site-metrics\",subnet=\"127.0.0.0/30\"}"), "last scan per subnet");
             assertTrue(scrape.contains("scanflow_subnet_hosts_up{site=\"site-metrics\",subnet=\"127.0.0.0/30\"}"), "hosts up per subnet");
             assertFalse(Pattern.compile("\\{[^}]*[a-z][A-Z]").matcher(scrape.replaceAll("\"[^\"]*\"", "\"\"")).find(),

@@ -189,6 +189,32 @@ class ObservedHealthIT {
     }
 
     @Test
+    void aKafkaBrokerTheEventsGoToCountsForReadiness() throws Exception {
+        TestPhpipam phpipam = TestPhpipam.createOn(db);
+        dev.scanflow.testing.KafkaBroker kafka = dev.scanflow.testing.KafkaBroker.start();
+        boolean stopped = false;
+        Properties extra = new Properties();
+        extra.setProperty("scanflow.events.endpoints", "bean:eventStream?method=publish,kafka:scanflow-events?brokers="
+                + kafka.bootstrapServers());
+        try (ServerUnderTest server = ServerUnderTest.start(phpipam, Map.of(), extra)) {
+            await(server, "/observe/health/ready", 200, Duration.ofSeconds(30));
+            assertEquals("UP", check(get(server, "/observe/health/ready", null), "kafka").path("status").asText());
+            kafka.close();
+            stopped = true;
+            await(server, "/observe/health/ready", 503, Duration.ofSeconds(5));
+            Answer ready = get(server, "/observe/health/ready", null);
+            assertEquals("DOWN", check(ready, "kafka").path("status").asText(), ready.body());
+            assertEquals("UP", check(ready, "database").path("status").asText(), ready.body());
+            assertEquals(200, get(server, "/observe/health/live", null).status());
+        } finally {
+            if (!stopped) {
+                kafka.close();
+            }
+            phpipam.close();
+        }
+    }
+
+    @Test
     void anAgentWhoseReportsAreRefusedIsNotReadyAndSaysWhy() throws Exception {
         assumeTrue(onPath("nmap") || "true".equals(System.getenv("CI")), "nmap is not installed");
         TestPhpipam phpipam = TestPhpipam.createOn(db);
