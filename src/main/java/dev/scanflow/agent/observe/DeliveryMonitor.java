@@ -21,9 +21,10 @@ import org.apache.camel.support.EventNotifierSupport;
 /**
  * Watches every send of a report to the server (any exchange sent to the reports URL), without a step in the
  * routes: what the server answered, when a report was last accepted, and how many wait. It is the agent's
- * "delivery" readiness: DOWN while the server refuses the agent's reports (401/403: a wrong or revoked token,
- * which no retry fixes), while the backlog is above its limit, or when no report was accepted for longer
- * than {@code silentAfter} although reports were sent.
+ * "delivery" readiness: DOWN from a delivery the server refused (401/403/429: a wrong or revoked token, which
+ * no retry fixes), rejected (another error status) or did not answer, until a delivery is accepted again;
+ * also while the backlog is above its limit, or when no report was accepted for longer than
+ * {@code silentAfter} although reports were sent.
  *
  * <p>Series: {@code scanflow_agent_deliveries_total{outcome}} (accepted, refused, rejected, unreachable),
  * {@code scanflow_agent_backlog_reports}, {@code scanflow_agent_last_delivery_timestamp_seconds}.
@@ -31,17 +32,20 @@ import org.apache.camel.support.EventNotifierSupport;
 public final class DeliveryMonitor extends EventNotifierSupport implements ReadinessContributor {
 
     static final String[] OUTCOMES = {"accepted", "refused", "rejected", "unreachable"};
+    /** Longer than the agent's routes retry an unreachable server (5 + 10 + 20 + 40 s). */
+    static final Duration RETRY_WINDOW = Duration.ofMinutes(5);
 
     private final String reportsUrl;
     private final Clock clock;
     private final long backlogLimit;
     private final Duration silentAfter;
-    private final AtomicLong inFlight = new AtomicLong();
+    /** Reports on their way (by exchange id, with the first attempt's time), while no spool reports its own. */
+    private final Map<String, Instant> pending = new ConcurrentHashMap<>();
     private final AtomicLong lastAccepted = new AtomicLong();
     private final AtomicReference<String> lastRefusal = new AtomicReference<>();
     private final AtomicReference<Instant> lastSent = new AtomicReference<>();
     private final Map<String, Counter> deliveries = new ConcurrentHashMap<>();
-    private volatile DeliveryBacklog backlog = inFlight::get;
+    private volatile DeliveryBacklog backlog = this::pendingWithoutSpool;
 
     public DeliveryMonitor(String reportsUrl, MeterRegistry registry, Clock clock, long backlogLimit, Duration silentAfter) {
         this.reportsUrl = reportsUrl;
@@ -75,7 +79,7 @@ public final class DeliveryMonitor extends EventNotifierSupport implements Readi
     public void notify(CamelEvent event) {
         if (event instanceof CamelEvent.ExchangeSendingEvent sending) {
             if (isReports(sending.getEndpoint().getEndpointUri())) {
-                inFlight.incrementAndGet();
+                pending.putIfAbsent(sending.getExchange().getExchangeId(), clock.instant());
                 lastSent.set(clock.instant());
             }
             return;
@@ -84,11 +88,13 @@ public final class DeliveryMonitor extends EventNotifierSupport implements Readi
         if (!isReports(sent.getEndpoint().getEndpointUri())) {
             return;
         }
-        inFlight.updateAndGet(n -> Math.max(0, n - 1));
         Exchange exchange = sent.getExchange();
         Exception failure = exchange.getException();
         HttpOperationFailedException http = failure == null ? null
                 : org.apache.camel.util.ObjectHelper.getException(HttpOperationFailedException.class, failure);
+        if (failure == null || http != null) {
+            pending.remove(exchange.getExchangeId()); // accepted, or answered with a status no retry changes
+        }
         if (failure == null) {
             deliveries.get("accepted").increment();
             lastAccepted.set(clock.instant().getEpochSecond());
@@ -100,9 +106,22 @@ public final class DeliveryMonitor extends EventNotifierSupport implements Readi
                     + " (check scanflow.agent.token and scanflow.agent.code)");
         } else if (http != null) {
             deliveries.get("rejected").increment();
+            lastRefusal.set("the server answered the last delivery with HTTP " + http.getStatusCode());
         } else {
             deliveries.get("unreachable").increment();
+            lastRefusal.set("the server did not answer the last delivery: " + failure.getClass().getSimpleName()
+                    + (failure.getMessage() == null ? "" : " " + failure.getMessage()));
         }
+    }
+
+    /**
+     * Without a spool, the reports sent and not yet answered, or waiting to be sent again after no answer
+     * (the agent's routes retry for about a minute and a quarter); older ones were given up.
+     */
+    private long pendingWithoutSpool() {
+        Instant givenUp = clock.instant().minus(RETRY_WINDOW);
+        pending.values().removeIf(first -> first.isBefore(givenUp));
+        return pending.size();
     }
 
     private boolean isReports(String uri) {
