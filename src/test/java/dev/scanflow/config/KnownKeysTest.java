@@ -92,15 +92,21 @@ class KnownKeysTest {
         return new SettingsSource(properties, environment, new Properties());
     }
 
+    /** Both ways: every key the file names is read, and every key the role reads is in the file (set or commented). */
     private static void assertKnown(Path file, SettingsSource source, List<String> alsoKnown) throws IOException {
-        Pattern commented = Pattern.compile("^#\\s*(scanflow\\.[a-z0-9.-]+)=");
+        Pattern named = Pattern.compile("^#?\\s*(scanflow\\.[a-z0-9.-]+)=");
+        java.util.Set<String> documented = new java.util.TreeSet<>();
         for (String line : Files.readAllLines(file)) {
-            Matcher key = commented.matcher(line);
+            Matcher key = named.matcher(line);
             if (key.find()) {
                 String name = key.group(1);
+                documented.add(name);
                 assertTrue(source.askedKeys().contains(name) || alsoKnown.contains(name),
                         file.getFileName() + " documents " + name + ", which nothing reads");
             }
         }
+        java.util.Set<String> undocumented = new java.util.TreeSet<>(source.askedKeys());
+        undocumented.removeAll(documented);
+        assertEquals(java.util.Set.of(), undocumented, "keys the role reads that " + file.getFileName() + " does not document");
     }
 }
