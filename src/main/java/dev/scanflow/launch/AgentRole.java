@@ -77,6 +77,8 @@ public final class AgentRole {
                 .bean("reportAssembler", new ReportAssembler(settings.code(), clock))
                 .bean("rawOutputArchive", new RawOutputArchive(archiveDir, settings.archive().retentionDays(), clock))
                 .bean("agentCredentials", new AgentCredentials(settings.token()))
+                // how the server's certificate is checked (CA file or the JDK's store, host names verified)
+                .bean("deliveryTls", settings.deliveryTls().resolve(home).sslContextParameters())
                 .bean("reportJson", ReportJson.mapper())
                 .bean(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry)
                 .property("scanflow.agent.schedule", settings.schedule())
@@ -96,7 +98,7 @@ public final class AgentRole {
         }
         configure(app, settings, phpipamApi, home);
         app.property("camel.main.name", "scanflow-agent").property("camel.server.enabled", false);
-        Observability.configure(app, settings.managementPort());
+        Observability.configure(app, settings.managementHost(), settings.managementPort(), settings.management(), null, false);
     }
 
     static String reportsUrl(AgentSettings settings) {

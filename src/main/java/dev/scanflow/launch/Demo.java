@@ -30,6 +30,14 @@ final class Demo {
     static int run(CommandLine line, Path home) throws Exception {
         Cidr subnet = AddressRule.requireLoopback(Cidr.parse(line.option("--subnet", "127.0.0.0/29")));
         String port = line.option("--port", "8080");
+        // this machine only unless asked: the demo prints its operator token
+        String host = line.option("--host", "127.0.0.1");
+        // the demo's agent reports over plain HTTP, which only goes to this machine
+        String local = switch (host) {
+            case "127.0.0.1", "0.0.0.0" -> "127.0.0.1";
+            case "::1", "::" -> "[::1]";
+            default -> throw new IllegalArgumentException("--host must be 127.0.0.1 (the default), ::1, 0.0.0.0 or ::");
+        };
         String schedule = line.option("--schedule", "0 * * * * ?");
         Scanners.requireInstalled("nmap", null, "");
 
@@ -48,11 +56,12 @@ final class Demo {
             site.addKnownAddress(admin, subnet.network().value().add(BigInteger.ONE));
         }
         String dbPassword = AgentTokens.newToken();
-        mariaDb.execute("CREATE USER 'scanflow'@'%' IDENTIFIED BY '" + dbPassword + "'");
-        mariaDb.execute(ServerGrants.statements("scanflow", "phpipam", "scanflow").toArray(String[]::new));
+        mariaDb.execute("CREATE USER 'scanflow'@'" + EmbeddedMariaDb.LOOPBACK + "' IDENTIFIED BY '" + dbPassword + "'");
+        mariaDb.execute(ServerGrants.statements("scanflow", EmbeddedMariaDb.LOOPBACK, "phpipam", "scanflow").toArray(String[]::new));
 
         String token = AgentTokens.newToken();
         Properties properties = new Properties();
+        properties.setProperty("scanflow.server.host", host);
         properties.setProperty("scanflow.server.port", port);
         String operatorToken = AgentTokens.newToken();
         properties.setProperty("scanflow.server.api-token", operatorToken);
@@ -61,7 +70,7 @@ final class Demo {
         properties.setProperty("scanflow.db.password", dbPassword);
         properties.setProperty("scanflow.agent.code", site.agentCode());
         properties.setProperty("scanflow.agent.token", token);
-        properties.setProperty("scanflow.agent.server-url", "http://127.0.0.1:" + port);
+        properties.setProperty("scanflow.agent.server-url", "http://" + local + ":" + port);
         properties.setProperty("scanflow.agent.subnets", subnet.toString());
         properties.setProperty("scanflow.agent.schedule", schedule);
         SettingsSource source = SettingsSource.of(properties);
@@ -76,9 +85,11 @@ final class Demo {
         System.out.printf("phpIPAM database: %s (user scanflow)%n", mariaDb.url("phpipam"));
         System.out.printf("agent '%s' (code %s…) is assigned %s (subnet id %d); scanning now, then on '%s'%n",
                 site.agentName(), site.agentCode().substring(0, 6), subnet, site.subnetId(), schedule);
-        System.out.printf("server: http://127.0.0.1:%s/api/v1/reports  health: /observe/health  metrics: /observe/metrics%n", port);
-        System.out.printf("operator API: curl -H 'Authorization: Bearer %s' http://127.0.0.1:%s/api/v1/changes"
-                + "  (also /api/v1/alerts, /api/v1/events; document at /api/v1/openapi.yaml)%n", operatorToken, port);
+        System.out.printf("server: http://%s:%s/api/v1/reports  health: /observe/health  metrics: /observe/metrics%n", local, port);
+        System.out.printf("operator API: curl -H 'Authorization: Bearer %s' http://%s:%s/api/v1/changes"
+                + "  (also /api/v1/alerts, /api/v1/events; document at /api/v1/openapi.yaml)%n", operatorToken, local, port);
+        System.out.printf("Hawtio: connect to http://%s:%s/observe/jolokia with any user name and the operator token as password%n",
+                local, port);
         System.out.println("Ctrl-C stops the demo and deletes the embedded database.");
         app.run();
         return 0;

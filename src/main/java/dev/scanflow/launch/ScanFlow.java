@@ -20,7 +20,7 @@ public final class ScanFlow {
     static final String USAGE = """
             usage: scanflow server [--config config/server.properties]
                    scanflow agent  [--config config/agent.properties]
-                   scanflow demo   [--subnet 127.0.0.0/29] [--port 8080] [--schedule '0 * * * * ?']
+                   scanflow demo   [--subnet 127.0.0.0/29] [--host 127.0.0.1] [--port 8080] [--schedule '0 * * * * ?']
                    scanflow token issue|rotate|revoke <agent code> [--config config/server.properties]
                    scanflow token list [--config config/server.properties]""";
 
