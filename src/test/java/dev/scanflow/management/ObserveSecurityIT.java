@@ -37,6 +37,9 @@ class ObserveSecurityIT {
     private static final String OPERATOR = "operator-token-" + java.util.UUID.randomUUID();
     private static final String AGENT_OPERATOR = "agent-operator-" + java.util.UUID.randomUUID();
 
+    /** Where Hawtio runs: its proxy passes the browser's Origin and adds X-Forwarded-For. */
+    private static final String HAWTIO = "http://localhost:8090";
+
     private static TestPhpipam phpipam;
     private static ServerUnderTest server;
     private static CamelApp agent;
@@ -51,6 +54,7 @@ class ObserveSecurityIT {
         phpipam = TestPhpipam.create();
         Properties extra = new Properties();
         extra.setProperty("scanflow.server.api-token", OPERATOR);
+        extra.setProperty("scanflow.observe.allowed-origins", HAWTIO);
         Properties agentRoutes = new Properties();
         agentRoutes.setProperty("scanflow.agent.code", CODE);
         agentRoutes.setProperty("scanflow.agent.token", AGENT_TOKEN);
@@ -243,6 +247,16 @@ class ObserveSecurityIT {
         replayAttacks(server.port, "scanflow", "report-intake", OPERATOR, camel);
         hawtioCalls(server.port, "scanflow", "report-intake", OPERATOR, camel);
         observeAccess(server.port, OPERATOR);
+        // through Hawtio 4's proxy: the browser's Origin (Hawtio's own, allowed here), X-Forwarded-For, Basic
+        RawHttp.Reply proxied = keep(RawHttp.to(server.port).header("Origin", HAWTIO).header("X-Forwarded-For", "127.0.0.1")
+                .basic("operator", OPERATOR).postJson("/observe/jolokia", "{\"type\":\"read\",\"mbean\":\""
+                        + routeMBean("scanflow", "report-intake") + "\",\"attribute\":\"State\"}"));
+        assertTrue(proxied.body().contains("\"status\":200"), proxied.toString());
+        assertEquals(401, keep(RawHttp.to(server.port).header("Origin", HAWTIO).postText("/observe/jolokia", "{\"type\":\"version\"}")).status(),
+                "an allowed origin still needs the token");
+        assertEquals(403, keep(RawHttp.to(server.port).header("Origin", HAWTIO).bearer(OPERATOR)
+                .postJson("/observe/jolokia", exec(contextMBean("scanflow"), "sendStringBody(java.lang.String,java.lang.String)",
+                        "log:x", "x"))).status(), "and the policy still holds");
         // intake still answers after the route went through stop/start/suspend/resume
         assertEquals(401, keep(RawHttp.to(server.port).postJson("/api/v1/reports", "{}")).status());
     }
