@@ -65,6 +65,8 @@ final class Demo {
         properties.setProperty("scanflow.server.port", port);
         String operatorToken = AgentTokens.newToken();
         properties.setProperty("scanflow.server.api-token", operatorToken);
+        // Hawtio's proxy passes the browser's Origin on: README, "Watching it"
+        properties.setProperty("scanflow.observe.allowed-origins", System.getenv().getOrDefault("SCANFLOW_OBSERVE_ALLOWED_ORIGINS", ""));
         properties.setProperty("scanflow.db.url", mariaDb.url("phpipam"));
         properties.setProperty("scanflow.db.user", "scanflow");
         properties.setProperty("scanflow.db.password", dbPassword);
