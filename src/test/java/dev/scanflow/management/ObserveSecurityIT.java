@@ -173,6 +173,9 @@ class ObserveSecurityIT {
             assertTrue(reply.status() == 401 || reply.status() == 404 || reply.status() == 400, path + " -> " + reply);
             assertFalse(reply.body().contains("\"agent\""), path + " reached Jolokia: " + reply);
         }
+        for (String path : List.of("/q/jolokia/version", "/q/info", "/q/dev", "/q/send", "/jolokia/version")) {
+            assertTrue(keep(RawHttp.to(port).get(path)).status() >= 400, path + " is not served");
+        }
         for (String path : List.of("/observe/send", "/observe/dev", "/observe/upload", "/observe/nothing")) {
             assertEquals(404, keep(RawHttp.to(port).bearer(token).get(path)).status(), path);
         }
