@@ -98,7 +98,7 @@ public final class AgentRole {
         }
         configure(app, settings, phpipamApi, home);
         app.property("camel.main.name", "scanflow-agent").property("camel.server.enabled", false);
-        Observability.configure(app, settings.managementHost(), settings.managementPort(), settings.management(), null, false);
+        Observability.configure(app, settings.managementHost(), settings.managementPort(), settings.management(), null, false, home);
     }
 
     static String reportsUrl(AgentSettings settings) {

@@ -7,6 +7,7 @@ import dev.scanflow.management.MutualTlsVertx;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import org.apache.camel.support.jsse.SSLContextParameters;
 
 /** Health, Prometheus metrics, JMX and Jolokia (for Hawtio), the same for every role, behind the observe guard. */
@@ -19,11 +20,12 @@ final class Observability {
      * @param host the address the management endpoints listen on (the server's own address when they share its port)
      * @param tls  the listener's TLS, or null for plain HTTP
      * @param requireClientCertificates whether a TLS client must present a certificate the trust store accepts
+     * @param home the install directory, which no answer shows
      */
     static void configure(CamelApp app, String host, int port, ManagementSettings management, SSLContextParameters tls,
-                          boolean requireClientCertificates) {
+                          boolean requireClientCertificates, Path home) {
         requireFree(host, port);
-        app.bean("scanflowHttpServerFactory", new GuardedHttpServerFactory(management, tls));
+        app.bean("scanflowHttpServerFactory", new GuardedHttpServerFactory(management, tls, home));
         if (requireClientCertificates) {
             MutualTlsVertx vertx = MutualTlsVertx.create();
             app.bean("scanflowVertx", vertx.vertx()).closeOnStop(vertx);

@@ -96,7 +96,7 @@ public final class ServerRole {
         // management shares the business port instead (docs/stack.md).
         ServerTls tls = settings.tls();
         Observability.configure(app, settings.host(), settings.port(), settings.management(),
-                tls == null ? null : tls.sslContextParameters(), tls != null && tls.clientAuth() == ServerTls.ClientAuth.REQUIRE);
+                tls == null ? null : tls.sslContextParameters(), tls != null && tls.clientAuth() == ServerTls.ClientAuth.REQUIRE, home);
     }
 
     /** Deltas, history and alerts (routes/scan-deltas.yaml); off, the intake only writes phpIPAM. */

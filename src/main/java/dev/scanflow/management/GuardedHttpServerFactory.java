@@ -33,9 +33,12 @@ public final class GuardedHttpServerFactory implements MainHttpServerFactory, Ca
     private final ObserveInfo info = new ObserveInfo();
     private final SSLContextParameters tls;
 
-    /** @param tls the server's TLS, or null for plain HTTP */
-    public GuardedHttpServerFactory(ManagementSettings settings, SSLContextParameters tls) {
-        this.guard = new ObserveGuard(settings, info);
+    /**
+     * @param tls  the server's TLS, or null for plain HTTP
+     * @param home the install directory, never shown in an answer
+     */
+    public GuardedHttpServerFactory(ManagementSettings settings, SSLContextParameters tls, java.nio.file.Path home) {
+        this.guard = new ObserveGuard(settings, info, new JolokiaEndpoint(info::context, new PathScrubber(home)));
         this.tls = tls;
     }
 

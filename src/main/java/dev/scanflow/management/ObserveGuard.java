@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.AuthenticationHandler;
-import io.vertx.ext.web.impl.RoutingContextInternal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +27,8 @@ import java.util.function.Supplier;
  *       the operator token otherwise. Local means a loopback peer, a Host header naming localhost or a loopback
  *       address (a DNS-rebound name is not local) and no proxy's forwarding header (behind a same-host reverse
  *       proxy every client is 127.0.0.1);</li>
- *   <li>/observe/jolokia: the operator token always, then {@link JolokiaPolicy};</li>
+ *   <li>/observe/jolokia: the operator token always, then {@link JolokiaPolicy}, then Camel's Jolokia with
+ *       this machine's directories taken out of the answer ({@link JolokiaEndpoint});</li>
  *   <li>anything else under /observe: 404.</li>
  * </ul>
  * The token is accepted as {@code Authorization: Bearer <token>} or as the password of HTTP Basic (any user
@@ -42,12 +42,17 @@ public final class ObserveGuard implements AuthenticationHandler {
     private final byte[] token;
     private final JolokiaPolicy policy = new JolokiaPolicy();
     private final Supplier<JsonObject> info;
+    private final JolokiaEndpoint jolokia;
 
-    /** @param info what /observe/info answers: nothing secret, no user name, no path */
-    public ObserveGuard(ManagementSettings settings, Supplier<JsonObject> info) {
+    /**
+     * @param info    what /observe/info answers: nothing secret, no user name, no path
+     * @param jolokia answers the Jolokia requests the policy lets through
+     */
+    ObserveGuard(ManagementSettings settings, Supplier<JsonObject> info, JolokiaEndpoint jolokia) {
         this.settings = settings;
         this.token = settings.operatorToken() == null ? null : settings.operatorToken().getBytes(StandardCharsets.UTF_8);
         this.info = info;
+        this.jolokia = jolokia;
     }
 
     @Override
@@ -81,9 +86,15 @@ public final class ObserveGuard implements AuthenticationHandler {
             if (!hasToken(request)) {
                 unauthorized(ctx);
             } else if (request.method() == HttpMethod.GET) {
-                decide(ctx, policy.checkGet(rest.substring("/jolokia".length()), request.params().contains("p")));
+                String pathInfo = rest.substring("/jolokia".length());
+                Optional<String> refusal = policy.checkGet(pathInfo, request.params().contains("p"));
+                if (refusal.isPresent()) {
+                    refuse(ctx, 403, refusal.get());
+                } else {
+                    jolokia.answer(ctx, pathInfo, null);
+                }
             } else if (request.method() == HttpMethod.POST) {
-                checkPost(ctx);
+                checkPost(ctx, rest.substring("/jolokia".length()));
             } else {
                 refuse(ctx, 405, "Jolokia takes GET and POST");
             }
@@ -92,7 +103,7 @@ public final class ObserveGuard implements AuthenticationHandler {
         }
     }
 
-    private void checkPost(RoutingContext ctx) {
+    private void checkPost(RoutingContext ctx, String pathInfo) {
         HttpServerRequest request = ctx.request();
         String length = request.getHeader("Content-Length");
         long declared;
@@ -111,19 +122,13 @@ public final class ObserveGuard implements AuthenticationHandler {
                 return;
             }
             Buffer body = read.result();
-            // the body is read here, before Jolokia: hand it on as platform-http's own body handler would
-            ((RoutingContextInternal) ctx).setBody(body);
-            ((RoutingContextInternal) ctx).visitHandler(RoutingContextInternal.BODY_HANDLER);
-            decide(ctx, policy.checkPost(body.getBytes()));
+            Optional<String> refusal = policy.checkPost(body.getBytes());
+            if (refusal.isPresent()) {
+                refuse(ctx, 403, refusal.get());
+            } else {
+                jolokia.answer(ctx, pathInfo, body);
+            }
         });
-    }
-
-    private static void decide(RoutingContext ctx, Optional<String> refusal) {
-        if (refusal.isPresent()) {
-            refuse(ctx, 403, refusal.get());
-        } else {
-            ctx.next();
-        }
     }
 
     boolean hasToken(HttpServerRequest request) {

@@ -17,6 +17,10 @@ final class ObserveInfo implements Supplier<JsonObject> {
         this.context = context;
     }
 
+    CamelContext context() {
+        return context;
+    }
+
     @Override
     public JsonObject get() {
         JsonObject camel = new JsonObject();
