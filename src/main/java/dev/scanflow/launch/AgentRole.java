@@ -101,8 +101,14 @@ public final class AgentRole {
         Observability.configure(app, settings.managementHost(), settings.managementPort(), settings.management(), null, false, home);
     }
 
+    /**
+     * The delivery endpoint's URI. Over https it carries the agent's trust ({@code #deliveryTls}: CA file or the
+     * JDK's store, host names verified); camel-http would speak TLS even to an http:// URI given those
+     * parameters, so plain http (loopback only, AgentSettings) has none.
+     */
     static String reportsUrl(AgentSettings settings) {
         String base = settings.serverUrl().toString();
-        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/v1/reports";
+        String url = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/v1/reports";
+        return "https".equals(settings.serverUrl().getScheme()) ? url + "?sslContextParameters=#deliveryTls" : url;
     }
 }

@@ -272,6 +272,10 @@ class ObserveSecurityIT {
         replayAttacks(agentPort, "scanflow-agent", "scan-schedule", AGENT_OPERATOR, camel);
         hawtioCalls(agentPort, "scanflow-agent", "scan-schedule", AGENT_OPERATOR, camel);
         observeAccess(agentPort, AGENT_OPERATOR);
+        // the management port listens on 127.0.0.1 by default (scanflow.agent.management-host)
+        List<java.net.InetAddress> listening = ListeningSockets.on(agentPort);
+        assertFalse(listening.isEmpty());
+        assertTrue(listening.stream().allMatch(java.net.InetAddress::isLoopbackAddress), listening.toString());
         // the server's operator token does not open the agent
         assertEquals(401, keep(RawHttp.to(agentPort).bearer(OPERATOR).get("/observe/jolokia/version")).status());
     }
