@@ -164,12 +164,13 @@ public final class ObserveGuard implements AuthenticationHandler {
                 return false;
             }
         }
-        String host = request.getHeader("Host");
-        if (host == null) {
+        // the Host header over HTTP/1.1, :authority over HTTP/2 (java.net.http upgrades to h2c)
+        io.vertx.core.net.HostAndPort authority = request.authority();
+        if (authority == null || authority.host() == null) {
             return false;
         }
-        String name = host.startsWith("[") ? host.substring(1, Math.max(1, host.indexOf(']')))
-                : host.contains(":") ? host.substring(0, host.indexOf(':')) : host;
+        String host = authority.host();
+        String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         return name.equalsIgnoreCase("localhost") || (name.matches("[0-9.]+|[0-9A-Fa-f:]+") && loopback(name));
     }
 
