@@ -4,6 +4,7 @@ import dev.scanflow.net.Cidr;
 import dev.scanflow.net.IpAddress;
 import dev.scanflow.report.PortList;
 import dev.scanflow.report.ScanProfile;
+import dev.scanflow.tls.ClientTls;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Path;
@@ -44,13 +45,18 @@ import java.util.Map;
  *                       profile (one per group of hosts with the same open ports) run at once, default 4
  * @param masscan        scanflow.agent.masscan*: the masscan executable and its settings
  * @param archive        scanflow.agent.archive.*: where raw scanner output is kept, and how long
+ * @param managementHost scanflow.agent.management-host, default 127.0.0.1: the address of the management port
+ * @param management     who may use /observe (scanflow.observe.*; the operator token is scanflow.agent.operator-token)
+ * @param deliveryTls    scanflow.agent.tls.*: how the server is trusted (CA file or the JDK's store) and the
+ *                       agent's client certificate for mutual TLS
  */
 public record AgentSettings(String code, String token, URI serverUrl, List<Cidr> subnets, String schedule,
                             boolean scanOnStart, String nmap, Duration scanTimeout, Duration hostTimeout,
                             boolean reverseDns, int managementPort, ScanProfile profile,
                             Map<Cidr, ScanProfile> subnetProfiles, PortList ports, PortList excludePorts,
                             List<Cidr> excludeAddresses, int chunkPrefixV4, int chunkPrefixV6, Duration statsEvery,
-                            TcpScan tcpScan, int serviceScanParallelism, Masscan masscan, Archive archive) {
+                            TcpScan tcpScan, int serviceScanParallelism, Masscan masscan, Archive archive,
+                            String managementHost, ManagementSettings management, ClientTls deliveryTls) {
 
     /** The default port list: nmap's 20 most common TCP ports, plus PostgreSQL and 8443. */
     public static final String DEFAULT_PORTS =
@@ -111,6 +117,10 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
         if (!"http".equals(serverUrl.getScheme()) && !"https".equals(serverUrl.getScheme())) {
             throw new InvalidSettings("scanflow.agent.server-url must be http:// or https://");
         }
+        if ("http".equals(serverUrl.getScheme()) && !loopbackHost(serverUrl.getHost())) {
+            // the agent's token and its reports would cross the network in clear text
+            throw new InvalidSettings("scanflow.agent.server-url must be https:// to anything but this machine (127.0.0.1, ::1, localhost)");
+        }
         List<Cidr> subnets = cidrs(source, "scanflow.agent.subnets", "127.0.0.0/29");
         Duration scanTimeout = source.duration("scanflow.agent.scan-timeout", Duration.ofMinutes(10));
         Duration hostTimeout = source.duration("scanflow.agent.host-timeout", Duration.ofMinutes(2));
@@ -146,7 +156,10 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                 source.bool("scanflow.agent.reverse-dns", false),
                 source.integer("scanflow.agent.management-port", 9877, 1, 65535),
                 profile, subnetProfiles, ports, excludePorts, excludeAddresses, chunkV4, chunkV6, statsEvery,
-                tcpScan, serviceScanParallelism, masscan, archive);
+                tcpScan, serviceScanParallelism, masscan, archive,
+                source.string("scanflow.agent.management-host", "127.0.0.1"),
+                ManagementSettings.from(source, "scanflow.agent.operator-token"),
+                ClientTls.from(source));
         settings.checkScanSizes();
         return settings;
     }
@@ -198,6 +211,21 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                             + " take about " + seconds + " s; raise the rate or the timeout, or use smaller chunks");
                 }
             }
+        }
+    }
+
+    private static boolean loopbackHost(String host) {
+        if (host == null) {
+            return false;
+        }
+        String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        if (name.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            return java.net.InetAddress.getByAddress(IpAddress.parse(name).bytes()).isLoopbackAddress();
+        } catch (RuntimeException | java.net.UnknownHostException e) {
+            return false;
         }
     }
 

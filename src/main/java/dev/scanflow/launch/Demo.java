@@ -27,13 +27,19 @@ final class Demo {
     private Demo() {
     }
 
-    static int run(String subnetText, String port, String schedule, Path home) throws Exception {
+    static int run(String subnetText, String port, String schedule, String host, Path home) throws Exception {
         Cidr subnet;
         try {
             subnet = AddressRule.requireLoopback(Cidr.parse(subnetText));
         } catch (IllegalArgumentException e) {
             throw new dev.scanflow.config.InvalidSettings("--subnet: " + e.getMessage());
         }
+        // the demo's agent reports over plain HTTP, which only goes to this machine
+        String local = switch (host) {
+            case "127.0.0.1", "0.0.0.0" -> "127.0.0.1";
+            case "::1", "::" -> "[::1]";
+            default -> throw new dev.scanflow.config.InvalidSettings("--host must be 127.0.0.1 (the default), ::1, 0.0.0.0 or ::");
+        };
         Scanners.requireInstalled("nmap", null, "");
 
         System.out.println("ScanFlow demo: starting an embedded MariaDB with a phpIPAM 1.8.2 schema...");
@@ -51,20 +57,23 @@ final class Demo {
             site.addKnownAddress(admin, subnet.network().value().add(BigInteger.ONE));
         }
         String dbPassword = AgentTokens.newToken();
-        mariaDb.execute("CREATE USER 'scanflow'@'%' IDENTIFIED BY '" + dbPassword + "'");
-        mariaDb.execute(ServerGrants.statements("scanflow", "phpipam", "scanflow").toArray(String[]::new));
+        mariaDb.execute("CREATE USER 'scanflow'@'" + EmbeddedMariaDb.LOOPBACK + "' IDENTIFIED BY '" + dbPassword + "'");
+        mariaDb.execute(ServerGrants.statements("scanflow", EmbeddedMariaDb.LOOPBACK, "phpipam", "scanflow").toArray(String[]::new));
 
         String token = AgentTokens.newToken();
         Properties properties = new Properties();
+        properties.setProperty("scanflow.server.host", host);
         properties.setProperty("scanflow.server.port", port);
         String operatorToken = AgentTokens.newToken();
         properties.setProperty("scanflow.server.api-token", operatorToken);
+        // Hawtio's proxy passes the browser's Origin on: README, "Watching it"
+        properties.setProperty("scanflow.observe.allowed-origins", System.getenv().getOrDefault("SCANFLOW_OBSERVE_ALLOWED_ORIGINS", ""));
         properties.setProperty("scanflow.db.url", mariaDb.url("phpipam"));
         properties.setProperty("scanflow.db.user", "scanflow");
         properties.setProperty("scanflow.db.password", dbPassword);
         properties.setProperty("scanflow.agent.code", site.agentCode());
         properties.setProperty("scanflow.agent.token", token);
-        properties.setProperty("scanflow.agent.server-url", "http://127.0.0.1:" + port);
+        properties.setProperty("scanflow.agent.server-url", "http://" + local + ":" + port);
         properties.setProperty("scanflow.agent.subnets", subnet.toString());
         properties.setProperty("scanflow.agent.schedule", schedule);
         SettingsSource source = SettingsSource.of(properties);
@@ -79,9 +88,11 @@ final class Demo {
         System.out.printf("phpIPAM database: %s (user scanflow)%n", mariaDb.url("phpipam"));
         System.out.printf("agent '%s' (code %s…) is assigned %s (subnet id %d); scanning now, then on '%s'%n",
                 site.agentName(), site.agentCode().substring(0, 6), subnet, site.subnetId(), schedule);
-        System.out.printf("server: http://127.0.0.1:%s/api/v1/reports  health: /observe/health  metrics: /observe/metrics%n", port);
-        System.out.printf("operator API: curl -H 'Authorization: Bearer %s' http://127.0.0.1:%s/api/v1/changes"
-                + "  (also /api/v1/alerts, /api/v1/events; document at /api/v1/openapi.yaml)%n", operatorToken, port);
+        System.out.printf("server: http://%s:%s/api/v1/reports  health: /observe/health  metrics: /observe/metrics%n", local, port);
+        System.out.printf("operator API: curl -H 'Authorization: Bearer %s' http://%s:%s/api/v1/changes"
+                + "  (also /api/v1/alerts, /api/v1/events; document at /api/v1/openapi.yaml)%n", operatorToken, local, port);
+        System.out.printf("Hawtio: connect to http://%s:%s/observe/jolokia with any user name and the operator token as password%n",
+                local, port);
         System.out.println("Ctrl-C stops the demo and deletes the embedded database.");
         app.run();
         return 0;

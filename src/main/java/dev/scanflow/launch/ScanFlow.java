@@ -184,6 +184,9 @@ public final class ScanFlow implements Callable<Integer> {
         String subnet;
         @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE})")
         int port;
+        @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+                description = "the address HTTP listens on: 127.0.0.1 (default), ::1, 0.0.0.0 or ::")
+        String host;
         @Option(names = "--schedule", paramLabel = "CRON", defaultValue = "* * * * *",
                 description = "Unix or Quartz cron (default: every minute)")
         String schedule;
@@ -196,7 +199,7 @@ public final class ScanFlow implements Callable<Integer> {
                 throw new InvalidSettings("the demo needs the embedded MariaDB of target/demo-lib/, which"
                         + " ./mvnw -B -q -DskipTests package builds; start it with bin/scanflow demo");
             }
-            return Demo.run(subnet, Integer.toString(port), schedule, home());
+            return Demo.run(subnet, Integer.toString(port), schedule, host, home());
         }
     }
 

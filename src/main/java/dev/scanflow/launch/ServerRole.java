@@ -24,6 +24,7 @@ import dev.scanflow.server.phpipam.PhpipamClock;
 import dev.scanflow.server.phpipam.PhpipamDirectory;
 import dev.scanflow.server.phpipam.PhpipamWriter;
 import dev.scanflow.server.store.ScanflowSchema;
+import dev.scanflow.tls.ServerTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -110,7 +111,9 @@ public final class ServerRole {
                 settings.eventEndpoints());
         // Camel 4.17 looks for platform-http's router on 8080 when management has a port of its own:
         // management shares the business port instead (docs/stack.md).
-        Observability.configure(app, settings.port());
+        ServerTls tls = settings.tls();
+        Observability.configure(app, settings.host(), settings.port(), settings.management(),
+                tls == null ? null : tls.sslContextParameters(), tls != null && tls.clientAuth() == ServerTls.ClientAuth.REQUIRE, home);
     }
 
     /** Deltas, history and alerts (routes/scan-deltas.yaml); off, the intake only writes phpIPAM. */

@@ -104,7 +104,8 @@ class AgentSettingsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ftp://127.0.0.1/reports", "file:///etc/passwd", "127.0.0.1:8080", "http://exa mple"})
+    @ValueSource(strings = {"ftp://127.0.0.1/reports", "file:///etc/passwd", "127.0.0.1:8080", "http://exa mple",
+        "http://scanflow.example:8080", "http://192.0.2.10:8080"})
     void refusesAServerUrlThatIsNotHttpOrHttps(String url) {
         InvalidSettings invalid = refused("scanflow.agent.server-url", url);
 

@@ -89,10 +89,10 @@ class SettingsSourceTest {
 
     @Test
     void aSystemPropertyOverridesTheEnvironmentAndTheFile() {
-        SettingsSource source = new SettingsSource(properties("scanflow.db.password", "from-file"),
-                Map.of("SCANFLOW_DB_PASSWORD", "from-env"), properties("scanflow.db.password", "from-system"));
+        SettingsSource source = new SettingsSource(properties("scanflow.db.user", "from-file"),
+                Map.of("SCANFLOW_DB_USER", "from-env"), properties("scanflow.db.user", "from-system"));
 
-        assertEquals("from-system", source.required("scanflow.db.password"));
+        assertEquals("from-system", source.required("scanflow.db.user"));
     }
 
     @Test

@@ -47,6 +47,7 @@ class RouteFilesBootIT {
             properties.setProperty("scanflow.agent.token", "boot-token");
             properties.setProperty("scanflow.agent.server-url", "http://127.0.0.1:" + port);
             properties.setProperty("scanflow.agent.scan-on-start", "false");
+            properties.setProperty("scanflow.server.api-token", "boot-operator-token");
             SettingsSource source = SettingsSource.of(properties);
             ServerRole.configure(app, ServerSettings.from(source, home), AgentTokens.ofPlainTokens(Map.of(CODE, "boot-token")), home);
             AgentRole.configure(app, AgentSettings.from(source), home);
@@ -77,11 +78,12 @@ class RouteFilesBootIT {
 
             HttpResponse<String> jolokiaRead = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                     + "/observe/jolokia/read/org.apache.camel:context=scanflow,type=routes,name=%22report-intake%22/ExchangesTotal"))
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", "Bearer boot-operator-token").GET().build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(jolokiaRead.body().contains("\"status\":200"), "Hawtio can read Camel's MBeans: " + jolokiaRead.body());
             HttpResponse<String> jolokiaGc = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/observe/jolokia/exec/java.lang:type=Memory/gc")).GET().build(), HttpResponse.BodyHandlers.ofString());
-            assertTrue(jolokiaGc.body().contains("forbidden"), "but not run operations on the JVM: " + jolokiaGc.body());
+                    + "/observe/jolokia/exec/java.lang:type=Memory/gc")).header("Authorization", "Bearer boot-operator-token")
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, jolokiaGc.statusCode(), "but not run operations on the JVM: " + jolokiaGc.body());
 
             Set<ObjectName> camelBeans = ManagementFactory.getPlatformMBeanServer()
                     .queryNames(new ObjectName("org.apache.camel:type=routes,*"), null);

@@ -13,7 +13,15 @@ public final class ServerGrants {
     }
 
     public static List<String> statements(String user, String phpipamSchema, String scanflowSchema) {
-        String account = "'" + requireIdentifier(user) + "'@'%'";
+        return statements(user, "%", phpipamSchema, scanflowSchema);
+    }
+
+    /** @param host the account's host part: '%' for any, 127.0.0.1 for the demo's loopback-only database */
+    public static List<String> statements(String user, String host, String phpipamSchema, String scanflowSchema) {
+        if (!host.matches("[A-Za-z0-9.:%_-]{1,255}")) {
+            throw new IllegalArgumentException("not a plain host name: " + host);
+        }
+        String account = "'" + requireIdentifier(user) + "'@'" + host + "'";
         String phpipam = "`" + requireIdentifier(phpipamSchema) + "`";
         String scanflow = "`" + requireIdentifier(scanflowSchema) + "`";
         return List.of(
