@@ -38,7 +38,8 @@ public record ServerTls(Path keyStore, String keyStorePassword, ClientAuth clien
     public static ServerTls fromIfConfigured(SettingsSource source, Path home) {
         String keyStore = source.raw(KEY_STORE);
         if (keyStore == null) {
-            for (String key : new String[] {CLIENT_CA_FILE}) {
+            // the password too, as the agent's ClientTls does: without a key store it is a mistake, not an unknown key
+            for (String key : new String[] {CLIENT_CA_FILE, KEY_STORE_PASSWORD}) {
                 if (source.raw(key) != null) {
                     throw new InvalidSettings(key + " needs " + KEY_STORE);
                 }

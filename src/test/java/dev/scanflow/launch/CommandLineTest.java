@@ -36,6 +36,8 @@ class CommandLineTest {
     private Path agentConfig(String... lines) throws IOException {
         Path file = dir.resolve("agent.properties");
         Files.write(file, List.of(lines));
+        // it holds the agent's token: a secret is read only from an owner-only file (config.Secrets)
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return file;
     }
 
