@@ -7,6 +7,7 @@ import dev.scanflow.config.ServerSettings;
 import dev.scanflow.config.SettingsSource;
 import dev.scanflow.server.intake.AgentTokens;
 import dev.scanflow.server.intake.TokenFile;
+import dev.scanflow.server.vm.VmSettings;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -52,7 +53,8 @@ public final class ScanFlow {
                 SettingsSource source = SettingsSource.load(line.option("--config", home.resolve("config/server.properties")));
                 ServerSettings settings = ServerSettings.from(source, home);
                 CamelApp app = new CamelApp();
-                ServerRole.configure(app, settings, AgentTokens.load(settings.tokensFile()), home);
+                ServerRole.configure(app, settings, VmSettings.from(source, System.getenv(), home),
+                        AgentTokens.load(settings.tokensFile()), home);
                 app.run();
                 return 0;
             }
