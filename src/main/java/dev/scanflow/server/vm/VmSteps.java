@@ -20,6 +20,8 @@ public class VmSteps {
         String run(VmJob job) throws Exception;
     }
 
+    private static final int CLONE_ATTEMPTS = 5;
+
     private final VmJobs jobs;
     private final ProxmoxApi proxmox;
     private final TaskWaiter tasks;
@@ -41,14 +43,31 @@ public class VmSteps {
         });
     }
 
-    /** Clones the template; the new VM's description names the job so rollback deletes only ScanFlow's own VM. */
+    /**
+     * Clones the template; the new VM's description names the job so rollback deletes only ScanFlow's own VM.
+     * nextid reserves nothing, so another request (or another server, or a person) may have taken the id
+     * meanwhile: Proxmox then refuses ("config file already exists") and the clone is tried again on a fresh id.
+     */
     public void cloneTemplate(@ExchangeProperty("vmJobId") String jobId) throws SQLException {
         step(jobId, "clone", job -> {
             // recorded before the call: if this server dies while Proxmox clones, the next one knows to look
             jobs.setCloneRequested(job.jobId());
-            String upid = proxmox.cloneVm(job.request().node(), job.request().template(), job.vmid(), job.request().name(),
-                    job.marker(), settings.fullClone(), settings.storage());
-            return "template " + job.request().template() + " -> VM " + job.vmid() + ": " + tasks.awaitOk(job.jobId(), job.request().node(), upid);
+            int vmid = job.vmid();
+            String upid;
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    upid = proxmox.cloneVm(job.request().node(), job.request().template(), vmid, job.request().name(),
+                            job.marker(), settings.fullClone(), settings.storage());
+                    break;
+                } catch (ProxmoxError e) {
+                    if (attempt >= CLONE_ATTEMPTS || !e.getMessage().contains("already exists")) {
+                        throw e;
+                    }
+                    vmid = proxmox.nextId();
+                    jobs.setVmid(job.jobId(), vmid);
+                }
+            }
+            return "template " + job.request().template() + " -> VM " + vmid + ": " + tasks.awaitOk(job.jobId(), job.request().node(), upid);
         });
     }
 
