@@ -23,7 +23,8 @@ public final class ScanFlow {
                    scanflow agent  [--config config/agent.properties]
                    scanflow demo   [--subnet 127.0.0.0/29] [--port 8080] [--schedule '0 * * * * ?']
                    scanflow token issue|rotate|revoke <agent code> [--config config/server.properties]
-                   scanflow token list [--config config/server.properties]""";
+                   scanflow token list [--config config/server.properties]
+                   scanflow vm create ... (scanflow vm for its options)""";
 
     private ScanFlow() {
     }
@@ -47,6 +48,10 @@ public final class ScanFlow {
             return 2;
         }
         Path home = home();
+        if (args[0].equals("vm")) {
+            // its own options (flags without values among them): parsed by the command itself
+            return VmCreateCommand.run(Arrays.asList(args).subList(1, args.length), System.getenv(), System.out, System.err);
+        }
         CommandLine line = new CommandLine(Arrays.asList(args).subList(1, args.length));
         switch (args[0]) {
             case "server" -> {

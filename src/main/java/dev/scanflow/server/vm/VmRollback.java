@@ -14,9 +14,14 @@ import org.apache.camel.ExchangeProperty;
 public class VmRollback {
 
     interface Undo {
-        /** Returns the step's detail, or null when there was nothing to undo (recorded as skipped). */
+        /**
+         * Returns the step's detail; null when there was nothing to undo, or a detail starting with
+         * {@link #SKIPPED} when there was nothing to undo worth saying why (both recorded as skipped).
+         */
         String run(VmJob job) throws Exception;
     }
+
+    static final String SKIPPED = "skipped: ";
 
     private final VmJobs jobs;
     private final ProxmoxApi proxmox;
@@ -69,10 +74,10 @@ public class VmRollback {
             }
             JsonNode config = proxmox.vmConfig(job.request().node(), job.vmid());
             if (config == null) {
-                return "VM " + job.vmid() + " does not exist: nothing to delete";
+                return SKIPPED + "VM " + job.vmid() + " does not exist";
             }
             if (!config.path("description").asText("").contains(job.marker())) {
-                return "VM " + job.vmid() + " is not this job's (its description does not name the job): left alone";
+                return SKIPPED + "VM " + job.vmid() + " is not this job's (its description does not name the job): left alone";
             }
             return "VM " + job.vmid() + ": " + tasks.awaitOk(job.jobId(), job.request().node(), proxmox.delete(job.request().node(), job.vmid()));
         });
@@ -81,7 +86,7 @@ public class VmRollback {
     public void releaseAddress(@ExchangeProperty("vmJobId") String jobId) throws SQLException {
         undo(jobId, "release-address", job -> job.addressRowId() == null ? null
                 : jobs.release(job) ? job.address() + " removed from phpIPAM (address id " + job.addressRowId() + ")"
-                : job.address() + ": the row is gone or no longer names this job in phpIPAM: left alone");
+                : SKIPPED + job.address() + ": the row is gone or no longer names this job in phpIPAM: left alone");
     }
 
     public void ended(@ExchangeProperty("vmJobId") String jobId) throws SQLException {
@@ -116,6 +121,12 @@ public class VmRollback {
             jobs.stepEnded(jobId, seq, "failed", message);
             throw new VmStepFailed(name, message);
         }
-        jobs.stepEnded(jobId, seq, detail == null ? "skipped" : "ok", detail == null ? "nothing to undo" : detail);
+        if (detail == null) {
+            jobs.stepEnded(jobId, seq, "skipped", "nothing to undo");
+        } else if (detail.startsWith(SKIPPED)) {
+            jobs.stepEnded(jobId, seq, "skipped", detail.substring(SKIPPED.length()));
+        } else {
+            jobs.stepEnded(jobId, seq, "ok", detail);
+        }
     }
 }

@@ -232,15 +232,28 @@ class VmProvisioningIT {
 
     @Test
     void twoConcurrentRequestsOnOneSubnetGetTwoDifferentAddresses() throws Exception {
-        CompletableFuture<Reply> a = CompletableFuture.supplyAsync(() -> post(request(subnet, "pair-a", null), null));
-        CompletableFuture<Reply> b = CompletableFuture.supplyAsync(() -> post(request(subnet, "pair-b", null), null));
+        // both wait at the same gate, then post at once: without the subnet lock both would pick the same address
+        java.util.concurrent.CyclicBarrier gate = new java.util.concurrent.CyclicBarrier(2);
+        java.util.function.Function<String, CompletableFuture<Reply>> racer = name -> CompletableFuture.supplyAsync(() -> {
+            try {
+                gate.await(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return post(request(subnet, name, null), null);
+        });
+        CompletableFuture<Reply> a = racer.apply("pair-a");
+        CompletableFuture<Reply> b = racer.apply("pair-b");
         Reply first = a.get(60, TimeUnit.SECONDS);
         Reply second = b.get(60, TimeUnit.SECONDS);
         assertEquals(202, first.status(), first.body());
         assertEquals(202, second.status(), second.body());
         assertNotEquals(first.json().get("address").asText(), second.json().get("address").asText());
-        assertEquals("succeeded", awaitEnd(first.json().get("jobId").asText()).get("status").asText());
-        assertEquals("succeeded", awaitEnd(second.json().get("jobId").asText()).get("status").asText());
+        JsonNode jobA = awaitEnd(first.json().get("jobId").asText());
+        JsonNode jobB = awaitEnd(second.json().get("jobId").asText());
+        assertEquals("succeeded", jobA.get("status").asText(), jobA.toString());
+        assertEquals("succeeded", jobB.get("status").asText(), jobB.toString());
+        assertNotEquals(jobA.get("vmid"), jobB.get("vmid"), "nextid reserves nothing: a clone refused for a taken id retries on a fresh one");
         for (String address : List.of(first.json().get("address").asText(), second.json().get("address").asText())) {
             assertFalse(address.equals("198.51.100.0") || address.equals("198.51.100.1") || address.equals("198.51.100.3")
                     || address.equals("198.51.100.15"), address);
@@ -298,6 +311,36 @@ class VmProvisioningIT {
         assertEquals(404, get("/api/v1/vms/" + UUID.randomUUID()).status());
         assertEquals(400, get("/api/v1/vms/not-a-uuid").status());
         assertEquals(before, phpipam.snapshot());
+    }
+
+    @Test
+    void theVmCreateCommandDoesTheSameFromAShellAndExits1WhenTheJobFails() throws Exception {
+        Path keyFile = dir.resolve("id_ed25519.pub");
+        Files.writeString(keyFile, "# the operator's key\n" + KEY + "\n");
+        List<String> args = List.of("create", "--subnet", "198.51.100.0/28", "--name", "cli-01", "--node", "pve1",
+                "--template", "9000", "--ssh-key", keyFile.toString(), "--disk-gb", "12", "--server", "http://127.0.0.1:" + port);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int exit = dev.scanflow.launch.VmCreateCommand.run(args, Map.of("SCANFLOW_SERVER_API_TOKEN", OPERATOR),
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, exit, printed + err.toString(StandardCharsets.UTF_8));
+        assertTrue(printed.matches("(?s)job [0-9a-f-]{36} \\(Idempotency-Key [0-9a-f-]{36}\\): 198\\.51\\.100\\.[0-9]+ reserved in 198\\.51\\.100\\.0/28\n.*"), printed);
+        assertTrue(printed.contains(" do start ok: "), printed);
+        assertTrue(printed.matches("(?s).*job [0-9a-f-]{36} succeeded, VM [0-9]+\n"), printed);
+        assertEquals(1, phpipam.rows("SELECT id FROM ipaddresses WHERE hostname = 'cli-01' AND state = 2").size());
+
+        pve.failNext("POST", ".*/clone", 500, "clone failed: no space left on device");
+        out.reset();
+        exit = dev.scanflow.launch.VmCreateCommand.run(args.stream().map(a -> a.equals("cli-01") ? "cli-02" : a).toList(),
+                Map.of("SCANFLOW_SERVER_API_TOKEN", OPERATOR), new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(1, exit, printed);
+        assertTrue(printed.contains("failed: clone: POST /nodes/pve1/qemu/9000/clone: Proxmox answered 500: clone failed: no space left on device"), printed);
+        assertEquals(2, dev.scanflow.launch.VmCreateCommand.run(List.of("create", "--name", "x"), Map.of(),
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8)),
+                "no token: a usage error");
     }
 
     // --- failures: each leaves phpIPAM and Proxmox exactly as before ------------------------------------
