@@ -26,6 +26,9 @@ public final class AddressReservations {
     public record Reservation(long subnetId, String cidr, String address, String gateway, long rowId) {
     }
 
+    /** Also bounds the wait for another request's subnet lock (InnoDB's own lock wait is 50 s by default). */
+    private static final int QUERY_TIMEOUT_SECONDS = 30;
+
     private AddressReservations() {
     }
 
@@ -35,6 +38,7 @@ public final class AddressReservations {
         Cidr cidr;
         try (PreparedStatement lock = connection.prepareStatement(
                 "SELECT subnet, mask, isFolder FROM subnets WHERE id = ? FOR UPDATE")) {
+            lock.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             lock.setLong(1, subnetId);
             try (ResultSet row = lock.executeQuery()) {
                 if (!row.next()) {
@@ -58,6 +62,7 @@ public final class AddressReservations {
         String gateway = null;
         try (PreparedStatement rows = connection.prepareStatement(
                 "SELECT ip_addr, is_gateway FROM ipaddresses WHERE subnetId = ?")) {
+            rows.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             rows.setLong(1, subnetId);
             try (ResultSet row = rows.executeQuery()) {
                 while (row.next()) {
@@ -86,6 +91,7 @@ public final class AddressReservations {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO ipaddresses (subnetId, ip_addr, description, hostname, state, note) VALUES (?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
+            insert.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             insert.setLong(1, subnetId);
             insert.setString(2, free.toString());
             insert.setString(3, truncate("VM " + hostname, 64));
@@ -105,6 +111,7 @@ public final class AddressReservations {
     public static boolean markUsed(Connection connection, VmJob job, String note) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE ipaddresses SET state = ?, note = ? WHERE id = ? AND subnetId = ? AND ip_addr = ? AND note LIKE ?")) {
+            update.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             update.setInt(1, tag(connection, "Used", 2));
             update.setString(2, note);
             update.setLong(3, job.addressRowId());
@@ -122,6 +129,7 @@ public final class AddressReservations {
     public static boolean release(Connection connection, VmJob job) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement(
                 "DELETE FROM ipaddresses WHERE id = ? AND subnetId = ? AND ip_addr = ? AND note LIKE ?")) {
+            delete.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             delete.setLong(1, job.addressRowId());
             delete.setLong(2, job.subnetId());
             delete.setString(3, IpAddress.parse(job.address()).decimal());
@@ -142,6 +150,7 @@ public final class AddressReservations {
         }
         try (PreparedStatement find = connection.prepareStatement(
                 "SELECT id FROM subnets WHERE subnet = ? AND mask = ? AND isFolder = 0")) {
+            find.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             find.setString(1, cidr.network().decimal());
             find.setString(2, Integer.toString(cidr.prefix()));
             try (ResultSet rows = find.executeQuery()) {
@@ -159,6 +168,7 @@ public final class AddressReservations {
 
     private static int tag(Connection connection, String type, int fallback) throws SQLException {
         try (PreparedStatement find = connection.prepareStatement("SELECT id FROM ipTags WHERE type = ?")) {
+            find.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             find.setString(1, type);
             try (ResultSet row = find.executeQuery()) {
                 return row.next() ? row.getInt(1) : fallback;
