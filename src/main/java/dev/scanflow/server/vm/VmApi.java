@@ -24,10 +24,12 @@ public class VmApi {
 
     private final boolean enabled;
     private final VmJobs jobs;
+    private final VmRecovery recovery;
 
-    public VmApi(boolean enabled, VmJobs jobs) {
+    public VmApi(boolean enabled, VmJobs jobs, VmRecovery recovery) {
         this.enabled = enabled;
         this.jobs = jobs;
+        this.recovery = recovery;
     }
 
     public Accepted create(@Header("Idempotency-Key") String idempotencyKey, @Body String body) throws SQLException {
@@ -39,6 +41,9 @@ public class VmApi {
         try {
             VmJobs.Created created = jobs.create(request, idempotencyKey);
             VmJob job = created.job();
+            if (created.created()) {
+                recovery.hold(job.jobId());
+            }
             return new Accepted(job.jobId(), job.status(), job.address(), job.subnetCidr(), created.created());
         } catch (SQLTransientException e) {
             throw new ApiError(503, "phpIPAM's database is busy (" + e.getClass().getSimpleName() + "): try again");

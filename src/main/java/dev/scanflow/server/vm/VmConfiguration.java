@@ -18,8 +18,9 @@ public final class VmConfiguration {
         Clock clock = Clock.systemUTC();
         VmJobs jobs = new VmJobs(dataSource, scanflowSchema, clock);
         beans.put("vmJobs", jobs);
-        beans.put("vmApi", new VmApi(settings.enabled(), jobs));
-        beans.put("vmRecovery", new VmRecovery(settings.enabled(), jobs, settings.lease()));
+        VmRecovery recovery = new VmRecovery(settings.enabled(), jobs, settings.lease());
+        beans.put("vmApi", new VmApi(settings.enabled(), jobs, recovery));
+        beans.put("vmRecovery", recovery);
         beans.put("vmEvents", new VmEvents(jobs));
         if (settings.enabled()) {
             ProxmoxApi proxmox = new ProxmoxApi(settings);

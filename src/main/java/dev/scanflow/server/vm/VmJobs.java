@@ -203,6 +203,11 @@ public class VmJobs {
         update(jobId, "current_task = ?", upid);
     }
 
+    /** Whether the job still runs: a job another server has rolled back meanwhile is not worked on. */
+    public boolean running(@org.apache.camel.ExchangeProperty("vmJobId") String jobId) throws SQLException {
+        return VmJob.RUNNING.equals(load(jobId).status());
+    }
+
     public void heartbeat(String jobId) throws SQLException {
         update(jobId, "job_id = job_id");
     }
