@@ -110,6 +110,21 @@ public class ProxmoxApi {
         return new ProxmoxTask(data.path("status").asText(null), data.hasNonNull("exitstatus") ? data.get("exitstatus").asText() : null);
     }
 
+    /**
+     * GET /nodes/{node}/tasks?vmid=&source=active: the UPIDs of the VM's running tasks, for a rollback that
+     * must stop a task whose UPID a killed server never got to record.
+     */
+    public java.util.List<String> activeTasks(String node, int vmid) {
+        java.util.List<String> upids = new java.util.ArrayList<>();
+        for (JsonNode task : call("GET", "/nodes/" + segment(node) + "/tasks",
+                Map.of("vmid", Integer.toString(vmid), "source", "active"))) {
+            if (task.hasNonNull("upid") && !task.hasNonNull("endtime")) {
+                upids.add(task.get("upid").asText());
+            }
+        }
+        return upids;
+    }
+
     /** DELETE /nodes/{node}/tasks/{upid}: stops a running task. */
     public void stopTask(String node, String upid) {
         call("DELETE", "/nodes/" + segment(node) + "/tasks/" + segment(upid), Map.of());

@@ -38,20 +38,31 @@ public class VmRollback {
         jobs.failed(jobId, "server", "the server working on this job stopped before it ended; rolled back by the next one");
     }
 
+    /**
+     * Stops the task the job awaits, and any other task still running on the job's own VM: a server killed
+     * right after sending a call never recorded that task's UPID, and Proxmox will not delete a VM a task holds.
+     */
     public void stopTask(@ExchangeProperty("vmJobId") String jobId) throws SQLException {
         undo(jobId, "stop-task", job -> {
-            if (job.currentTask() == null) {
-                return null;
+            java.util.Set<String> running = new java.util.LinkedHashSet<>();
+            if (job.currentTask() != null && proxmox.task(job.request().node(), job.currentTask()).running()) {
+                running.add(job.currentTask());
             }
-            ProxmoxTask task = proxmox.task(job.request().node(), job.currentTask());
-            if (!task.running()) {
+            if (ours(job)) {
+                running.addAll(proxmox.activeTasks(job.request().node(), job.vmid()));
+            }
+            if (running.isEmpty()) {
                 jobs.setCurrentTask(job.jobId(), null);
                 return null;
             }
-            proxmox.stopTask(job.request().node(), job.currentTask());
-            ProxmoxTask ended = tasks.await(job.jobId(), job.request().node(), job.currentTask());
+            StringBuilder detail = new StringBuilder();
+            for (String upid : running) {
+                proxmox.stopTask(job.request().node(), upid);
+                ProxmoxTask ended = tasks.await(job.jobId(), job.request().node(), upid);
+                detail.append(detail.length() == 0 ? "" : "; ").append(upid).append(" stopped: ").append(ended.exitStatus());
+            }
             jobs.setCurrentTask(job.jobId(), null);
-            return job.currentTask() + " stopped: " + ended.exitStatus();
+            return detail.toString();
         });
     }
 

@@ -130,6 +130,9 @@ final class ProxmoxStandIn implements AutoCloseable {
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> failNext = new LinkedHashMap<>();
+    private final Map<String, Duration> slowNext = new LinkedHashMap<>();
+    /** How long the reply being written waits (a slow answer whose work is already done). */
+    private static final ThreadLocal<Duration> REPLY_DELAY = ThreadLocal.withInitial(() -> Duration.ZERO);
     private final Map<String, String> taskErrors = new LinkedHashMap<>();
     private final Map<String, Duration> taskDurations = new LinkedHashMap<>();
     private final String token;
@@ -214,6 +217,11 @@ final class ProxmoxStandIn implements AutoCloseable {
         failNext.put(method + " " + pathRegex, status + " " + message);
     }
 
+    /** The next request to {@code method path-regex} is carried out at once but answered only after {@code delay}. */
+    synchronized void slowNext(String method, String pathRegex, Duration delay) {
+        slowNext.put(method + " " + pathRegex, delay);
+    }
+
     /** The next task of this type (qmclone, qmconfig, resize, qmstart, qmstop, qmdestroy) ends with this exitstatus. */
     synchronized void taskError(String type, String exitStatus) {
         taskErrors.put(type, exitStatus);
@@ -226,6 +234,7 @@ final class ProxmoxStandIn implements AutoCloseable {
 
     synchronized void reset() {
         failNext.clear();
+        slowNext.clear();
         taskErrors.clear();
         taskDurations.clear();
     }
@@ -323,8 +332,20 @@ final class ProxmoxStandIn implements AutoCloseable {
                         return;
                     }
                 }
+                for (Iterator<Map.Entry<String, Duration>> it = slowNext.entrySet().iterator(); it.hasNext(); ) {
+                    Map.Entry<String, Duration> slow = it.next();
+                    String[] key = slow.getKey().split(" ", 2);
+                    if (key[0].equals(method) && rawPath.matches(key[1])) {
+                        it.remove();
+                        REPLY_DELAY.set(slow.getValue());
+                    }
+                }
                 tasks.values().forEach(Task::settle);
-                answer(exchange, endpoint, method, params);
+                try {
+                    answer(exchange, endpoint, method, params);
+                } finally {
+                    REPLY_DELAY.remove();
+                }
             }
         } catch (RuntimeException e) {
             violation("stand-in failed on " + exchange.getRequestURI() + ": " + e);
@@ -347,6 +368,22 @@ final class ProxmoxStandIn implements AutoCloseable {
                 id++;
             }
             reply(exchange, 200, null, null, JSON.getNodeFactory().textNode(Integer.toString(id)));
+            return;
+        }
+        if (path.equals("/nodes/{node}/tasks")) {
+            com.fasterxml.jackson.databind.node.ArrayNode list = JSON.createArrayNode();
+            for (Task task : tasks.values()) {
+                boolean active = !task.ended;
+                if ((vmid == null || task.vmid == vmid) && (!"active".equals(p.get("source")) || active)) {
+                    ObjectNode row = list.addObject().put("upid", task.upid).put("node", NODE).put("type", task.type)
+                            .put("id", Integer.toString(task.vmid)).put("user", token.substring(0, token.indexOf('=')))
+                            .put("starttime", 1_764_000_000);
+                    if (!active) {
+                        row.put("status", task.endedWith).put("endtime", 1_764_000_001);
+                    }
+                }
+            }
+            reply(exchange, 200, null, null, list);
             return;
         }
         if (path.contains("tasks")) {
@@ -580,6 +617,14 @@ final class ProxmoxStandIn implements AutoCloseable {
             errors.forEach(e::put);
         }
         byte[] bytes = JSON.writeValueAsBytes(body);
+        Duration delay = REPLY_DELAY.get();
+        if (!delay.isZero()) {
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         exchange.getResponseHeaders().set("Content-Type", "application/json;charset=UTF-8");
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {

@@ -426,6 +426,9 @@ class VmProvisioningIT {
         Map<String, List<Map<String, Object>>> before = phpipam.snapshot();
         Map<Integer, ProxmoxStandIn.Vm> vms = pve.snapshot();
         pve.taskDuration("qmstart", Duration.ofSeconds(120));
+        // Proxmox starts the VM's start task at once but answers late: the server is killed before it can
+        // record the task's UPID, so the next one must find the task itself
+        pve.slowNext("POST", ".*/status/start", Duration.ofSeconds(3));
         int childPort = ServerUnderTest.freePort();
         Path config = dir.resolve("child.properties");
         Properties properties = serverProperties(childPort, "PT2S");
@@ -442,6 +445,11 @@ class VmProvisioningIT {
             assertEquals(202, reply.status(), reply.body());
             jobId = reply.json().get("jobId").asText();
             awaitStep(jobId, "start");
+            // killed once Proxmox has the start call, before its answer (with the UPID) arrives
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (pve.requests().stream().noneMatch(r -> r.endsWith("/status/start")) && Instant.now().isBefore(deadline)) {
+                Thread.sleep(10);
+            }
         } finally {
             first.destroyForcibly();
             assertTrue(first.waitFor(30, TimeUnit.SECONDS));
@@ -463,6 +471,7 @@ class VmProvisioningIT {
         }
         assertEquals(before, phpipam.snapshot());
         assertEquals(vms, pve.snapshot());
+        assertEquals(0, pve.runningTasks(), "the start task the killed server left is stopped");
     }
 
     // --- helpers -----------------------------------------------------------------------------------------
