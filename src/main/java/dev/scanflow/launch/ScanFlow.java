@@ -8,6 +8,7 @@ import dev.scanflow.config.ServerSettings;
 import dev.scanflow.config.SettingsSource;
 import dev.scanflow.server.intake.AgentTokens;
 import dev.scanflow.server.intake.TokenFile;
+import dev.scanflow.server.vm.VmSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "scanflow", mixinStandardHelpOptions = true, versionProvider = ScanFlow.Version.class,
         description = "Scanner agents and a central server that keep phpIPAM true to the network.",
-        subcommands = {ScanFlow.Server.class, ScanFlow.Agent.class, ScanFlow.DemoCommand.class, ScanFlow.Token.class})
+        subcommands = {ScanFlow.Server.class, ScanFlow.Agent.class, ScanFlow.DemoCommand.class, ScanFlow.Token.class,
+                ScanFlow.Vm.class})
 public final class ScanFlow implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -143,9 +145,10 @@ public final class ScanFlow implements Callable<Integer> {
             Path home = home();
             SettingsSource source = SettingsSource.load(config == null ? home.resolve("config/server.properties") : config);
             ServerSettings settings = ServerSettings.from(source, home);
+            VmSettings vm = VmSettings.from(source, System.getenv(), home);
             KnownKeys.require(source, "server", List.of());
             CamelApp app = new CamelApp();
-            ServerRole.configure(app, settings, AgentTokens.load(settings.tokensFile()), home);
+            ServerRole.configure(app, settings, vm, AgentTokens.load(settings.tokensFile()), home);
             app.run();
             return 0;
         }
@@ -200,6 +203,19 @@ public final class ScanFlow implements Callable<Integer> {
                         + " ./mvnw -B -q -DskipTests package builds; start it with bin/scanflow demo");
             }
             return Demo.run(subnet, Integer.toString(port), schedule, host, home());
+        }
+    }
+
+    /** {@code scanflow vm create ...}: its own options (flags among them), parsed by {@link VmCreateCommand}. */
+    @Command(name = "vm", description = "Proxmox VMs on free phpIPAM addresses, through a server's API: scanflow vm create ..."
+            + " (scanflow vm shows its options).")
+    static final class Vm implements Callable<Integer> {
+        @CommandLine.Unmatched
+        List<String> arguments = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return VmCreateCommand.run(arguments, System.getenv(), System.out, System.err);
         }
     }
 

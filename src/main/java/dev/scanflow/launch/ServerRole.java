@@ -25,6 +25,8 @@ import dev.scanflow.server.phpipam.PhpipamDirectory;
 import dev.scanflow.server.phpipam.PhpipamWriter;
 import dev.scanflow.server.store.ScanflowSchema;
 import dev.scanflow.tls.ServerTls;
+import dev.scanflow.server.vm.VmConfiguration;
+import dev.scanflow.server.vm.VmSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,6 +63,11 @@ public final class ServerRole {
     }
 
     public static void configure(CamelApp app, ServerSettings settings, AgentTokens tokens, Path home) {
+        configure(app, settings, VmSettings.disabled(), tokens, home);
+    }
+
+    /** With VM provisioning (routes/vm-*.yaml, dev.scanflow.server.vm) as {@code vm} says. */
+    public static void configure(CamelApp app, ServerSettings settings, VmSettings vm, AgentTokens tokens, Path home) {
         BasicDataSource dataSource = dataSource(settings.database());
         app.closeOnStop(dataSource::close);
         try {
@@ -109,6 +116,9 @@ public final class ServerRole {
         OperatorApiRole.configure(app, settings, dataSource, configureDeltas(app, settings, dataSource));
         ServerOperations.configure(app, settings.database(), dataSource, settings.database().scanflowSchema(),
                 settings.eventEndpoints());
+        VmConfiguration vmParts = new VmConfiguration(vm, dataSource, settings.database().scanflowSchema());
+        vmParts.beans().forEach(app::bean);
+        vmParts.properties().forEach(app::property);
         // Camel 4.17 looks for platform-http's router on 8080 when management has a port of its own:
         // management shares the business port instead (docs/stack.md).
         ServerTls tls = settings.tls();

@@ -74,6 +74,7 @@ class KnownKeysTest {
     void theShippedConfigFilesNameKnownKeysOnly() throws IOException {
         SettingsSource server = source(HOME.resolve("config/server.properties"), Map.of("SCANFLOW_DB_PASSWORD", "x"));
         ServerSettings.from(server, HOME);
+        dev.scanflow.server.vm.VmSettings.from(server, Map.of(), HOME);
         KnownKeys.require(server, "server", List.of());
         assertKnown(HOME.resolve("config/server.properties"), server, List.of());
 

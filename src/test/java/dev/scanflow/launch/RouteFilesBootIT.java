@@ -102,6 +102,9 @@ class RouteFilesBootIT {
                         if (item.has("route")) {
                             ids.add(item.get("route").get("id").asText());
                         }
+                        if (item.has("templatedRoute")) {
+                            ids.add(item.get("templatedRoute").get("routeId").asText());
+                        }
                     }
                 }
             }

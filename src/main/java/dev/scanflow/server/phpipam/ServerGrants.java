@@ -32,6 +32,15 @@ public final class ServerGrants {
                 "GRANT ALL ON " + scanflow + ".* TO " + account);
     }
 
+    /**
+     * Only with scanflow.vm.enabled=true: a VM job that fails removes the phpIPAM address row it inserted,
+     * which needs DELETE on ipaddresses (and nothing else more). Without VM provisioning the server never deletes.
+     */
+    public static List<String> vmProvisioningStatements(String user, String phpipamSchema) {
+        return List.of("GRANT DELETE ON `" + requireIdentifier(phpipamSchema) + "`.`ipaddresses` TO '"
+                + requireIdentifier(user) + "'@'%'");
+    }
+
     private static String requireIdentifier(String name) {
         if (!name.matches("[A-Za-z0-9_]{1,64}")) {
             throw new IllegalArgumentException("not a plain SQL identifier: " + name);
