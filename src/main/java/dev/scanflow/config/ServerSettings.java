@@ -28,12 +28,14 @@ import java.util.List;
  * @param deltas            scanflow.deltas.*: whether changes, history and alerts are kept, and how
  * @param alertRulesFile    scanflow.alerts.rules-file, default config/alert-rules.yaml
  * @param database          scanflow.db.*
+ * @param maxClockSkew      scanflow.server.max-clock-skew: how far a report's scanStart may be ahead of the
+ *                          server's clock before it is refused with 400, default 10m
  */
 public record ServerSettings(String host, int port, long maxBodyBytes, Path tokensFile, int authFailureLimit,
                              Duration authFailureWindow, List<Cidr> trustedProxies, ZoneId phpipamTimeZone,
                              boolean writeMac, boolean fillEmptyHostnamesOnly, String apiToken,
                              List<String> eventEndpoints, int eventStreamClients, DeltaSettings deltas,
-                             Path alertRulesFile, DatabaseSettings database) {
+                             Path alertRulesFile, DatabaseSettings database, Duration maxClockSkew) {
 
     /**
      * @param enabled        scanflow.deltas.enabled, default true
@@ -74,7 +76,8 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Path toke
                         source.bool("scanflow.deltas.closed-confirms-at-once", true),
                         source.duration("scanflow.deltas.chunk-timeout", Duration.ofMinutes(15))),
                 home.resolve(source.string("scanflow.alerts.rules-file", "config/alert-rules.yaml")),
-                DatabaseSettings.from(source));
+                DatabaseSettings.from(source),
+                source.duration("scanflow.server.max-clock-skew", Duration.ofMinutes(10)));
     }
 
     @Override
