@@ -43,13 +43,15 @@ import java.util.Map;
  *                       profile (one per group of hosts with the same open ports) run at once, default 4
  * @param masscan        scanflow.agent.masscan*: the masscan executable and its settings
  * @param archive        scanflow.agent.archive.*: where raw scanner output is kept, and how long
+ * @param delivery       scanflow.agent.spool.* and scanflow.agent.delivery.*: the report spool and its delivery
  */
 public record AgentSettings(String code, String token, URI serverUrl, List<Cidr> subnets, String schedule,
                             boolean scanOnStart, String nmap, Duration scanTimeout, Duration hostTimeout,
                             boolean reverseDns, int managementPort, ScanProfile profile,
                             Map<Cidr, ScanProfile> subnetProfiles, PortList ports, PortList excludePorts,
                             List<Cidr> excludeAddresses, int chunkPrefixV4, int chunkPrefixV6, Duration statsEvery,
-                            TcpScan tcpScan, int serviceScanParallelism, Masscan masscan, Archive archive) {
+                            TcpScan tcpScan, int serviceScanParallelism, Masscan masscan, Archive archive,
+                            Delivery delivery) {
 
     /** The default port list: nmap's 20 most common TCP ports, plus PostgreSQL and 8443. */
     public static final String DEFAULT_PORTS =
@@ -96,6 +98,22 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
     public record Archive(Path dir, int retentionDays) {
     }
 
+    /**
+     * Every report is written to the spool first and leaves it only when the server has acknowledged it.
+     *
+     * @param spoolDir       scanflow.agent.spool.dir: relative to the install directory unless absolute;
+     *                       default var/spool
+     * @param spoolMaxBytes  scanflow.agent.spool.max-bytes: when the reports waiting reach this size, scans are
+     *                       skipped (never a waiting report deleted), default 1 GiB
+     * @param backoffInitial scanflow.agent.delivery.backoff-initial: the first wait after a failed delivery,
+     *                       doubled after each further failure, default 1s
+     * @param backoffMax     scanflow.agent.delivery.backoff-max: the longest wait between attempts, default 5m
+     * @param timeout        scanflow.agent.delivery.timeout: how long one delivery may take, default 2m
+     */
+    public record Delivery(Path spoolDir, long spoolMaxBytes, Duration backoffInitial, Duration backoffMax,
+                           Duration timeout) {
+    }
+
     public static AgentSettings from(SettingsSource source) {
         String code = source.required("scanflow.agent.code");
         if (!code.matches("[A-Za-z0-9_=-]{32}")) {
@@ -136,6 +154,14 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
         Masscan masscan = masscan(source);
         Archive archive = new Archive(Path.of(source.string("scanflow.agent.archive.dir", "var/scan-archive")),
                 source.integer("scanflow.agent.archive.retention-days", 30, 1, 36500));
+        Delivery delivery = new Delivery(Path.of(source.string("scanflow.agent.spool.dir", "var/spool")),
+                source.bytes("scanflow.agent.spool.max-bytes", 1024L * 1024 * 1024),
+                source.duration("scanflow.agent.delivery.backoff-initial", Duration.ofSeconds(1)),
+                source.duration("scanflow.agent.delivery.backoff-max", Duration.ofMinutes(5)),
+                source.duration("scanflow.agent.delivery.timeout", Duration.ofMinutes(2)));
+        if (delivery.backoffMax().compareTo(delivery.backoffInitial()) < 0) {
+            throw new InvalidSettings("scanflow.agent.delivery.backoff-max must not be below backoff-initial");
+        }
 
         AgentSettings settings = new AgentSettings(code, source.required("scanflow.agent.token"), serverUrl, subnets,
                 source.string("scanflow.agent.schedule", "0 */5 * * * ?"),
@@ -145,7 +171,7 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                 source.bool("scanflow.agent.reverse-dns", false),
                 source.integer("scanflow.agent.management-port", 9877, 1, 65535),
                 profile, subnetProfiles, ports, excludePorts, excludeAddresses, chunkV4, chunkV6, statsEvery,
-                tcpScan, serviceScanParallelism, masscan, archive);
+                tcpScan, serviceScanParallelism, masscan, archive, delivery);
         settings.checkScanSizes();
         return settings;
     }

@@ -1,6 +1,10 @@
 package dev.scanflow.launch;
 
 import dev.scanflow.agent.archive.RawOutputArchive;
+import dev.scanflow.agent.deliver.Backoff;
+import dev.scanflow.agent.deliver.ReportDelivery;
+import dev.scanflow.agent.deliver.SpoolHealth;
+import dev.scanflow.agent.spool.ReportSpool;
 import dev.scanflow.agent.phpipam.PhpipamApiSettings;
 import dev.scanflow.agent.phpipam.PhpipamWorkSource;
 import dev.scanflow.agent.plan.ScanPlanner;
@@ -60,6 +64,17 @@ public final class AgentRole {
             return thread;
         });
         app.closeOnStop(serviceScans::shutdownNow);
+        // reports are spooled on disk before delivery (agent-routes/delivery.yaml); a restart resumes from it
+        AgentSettings.Delivery delivery = settings.delivery();
+        ReportSpool spool = new ReportSpool(home.resolve(delivery.spoolDir()).normalize(), delivery.spoolMaxBytes(), clock);
+        java.util.Random jitter = new java.util.Random();
+        ReportDelivery reportDelivery = new ReportDelivery(spool,
+                new Backoff(delivery.backoffInitial(), delivery.backoffMax(), jitter::nextDouble), clock, meterRegistry);
+        app.onStarted(context -> {
+            SpoolHealth health = new SpoolHealth(spool);
+            health.setCamelContext(context);
+            org.apache.camel.health.HealthCheckRegistry.get(context).register(health);
+        });
         // phpIPAM's API decides what to scan and how when it is configured (issue 4); otherwise the config file
         Optional<PhpipamWorkSource> work = phpipamApi.map(api -> PhpipamWorkSource.create(api, meterRegistry));
         app.bean("assignedSubnets", work.<Object>map(source -> source).orElseGet(() -> new AssignedSubnets(settings.subnets())))
@@ -77,6 +92,12 @@ public final class AgentRole {
                 .bean("reportAssembler", new ReportAssembler(settings.code(), clock))
                 .bean("rawOutputArchive", new RawOutputArchive(archiveDir, settings.archive().retentionDays(), clock))
                 .bean("agentCredentials", new AgentCredentials(settings.token()))
+                .bean("reportSpool", spool)
+                .bean("reportDelivery", reportDelivery)
+                // one delivery may take this long (connect, send, answer) before it counts as failed
+                .property("camel.component.http.connectTimeout", delivery.timeout().toMillis())
+                .property("camel.component.http.soTimeout", delivery.timeout().toMillis())
+                .property("camel.component.http.responseTimeout", delivery.timeout().toMillis())
                 .bean("reportJson", ReportJson.mapper())
                 .bean(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry)
                 .property("scanflow.agent.schedule", settings.schedule())
