@@ -348,13 +348,10 @@ public final class HistoryRepository {
                 + " WHERE subnet_ref = ? AND address = ? AND kind = ? AND valid_until IS NULL";
         String openIdentity = "INSERT INTO " + t("host_identity_history")
                 + " (subnet_ref, address, kind, value, valid_from, from_scan) VALUES (?, ?, ?, ?, ?, ?)";
-        // a host seen again with nothing else new only needs its sighting counted: a cheaper statement.
-        // last_seen only moves forward: a late report of an older scan leaves a newer sighting alone
-        String sighted = "UPDATE " + t("host_state") + " SET last_seen = GREATEST(last_seen, ?), times_seen = times_seen + 1,"
-                + " mac_vendor = IF(?, ?, mac_vendor) WHERE subnet_ref = ? AND address = ?";
+        // a host seen again with nothing else new only needs its sighting counted: set-based statements below
+        Map<String, List<byte[]>> sightedByVendor = new HashMap<>();
         String scanId = result.observation().scanId().toString();
         try (PreparedStatement hosts = connection.prepareStatement(upsert);
-             Batch sightings = new Batch(connection.prepareStatement(sighted));
              Batch close = new Batch(connection.prepareStatement(closeIdentity));
              Batch open = new Batch(connection.prepareStatement(openIdentity))) {
             int pending = 0;
@@ -368,13 +365,8 @@ public final class HistoryRepository {
                 boolean macSeen = seen && sighting.mac() != null;
                 if (seen && before != null && before.status() == after.status() && before.misses() == after.misses()
                         && Objects.equals(before.mac(), after.mac()) && Objects.equals(before.hostname(), after.hostname())) {
-                    PreparedStatement statement = sightings.statement();
-                    setTime(statement, 1, at);
-                    statement.setBoolean(2, macSeen);
-                    setString(statement, 3, macSeen ? fit(sighting.macVendor(), 128) : null);
-                    statement.setLong(4, ref);
-                    statement.setBytes(5, bytes);
-                    sightings.add();
+                    String vendor = macSeen ? fit(sighting.macVendor(), 128) : null;
+                    sightedByVendor.computeIfAbsent(vendor == null ? "" : vendor, v -> new ArrayList<>()).add(bytes);
                     continue;
                 }
                 hosts.setLong(1, ref);
@@ -409,7 +401,7 @@ public final class HistoryRepository {
             if (pending > 0) {
                 hosts.executeBatch();
             }
-            sightings.flush();
+            writeSightings(connection, ref, sightedByVendor, at);
             close.flush();
             // Every period that ends is closed before any new one starts: "valid_until IS NULL" must not
             // catch a period this same observation opened.
@@ -422,6 +414,34 @@ public final class HistoryRepository {
                         fit(after.hostname(), 255), at, scanId);
             }
             open.flush();
+        }
+    }
+
+    /**
+     * Hosts seen again with nothing new: one statement per {@link #BATCH} addresses (per MAC vendor seen),
+     * not one per host, so a rescan in which little changed costs little. last_seen only moves forward.
+     */
+    private void writeSightings(Connection connection, long ref, Map<String, List<byte[]>> byVendor, Instant at)
+            throws SQLException {
+        for (Map.Entry<String, List<byte[]>> group : byVendor.entrySet()) {
+            String vendor = group.getKey().isEmpty() ? null : group.getKey();
+            List<byte[]> addresses = group.getValue();
+            for (int from = 0; from < addresses.size(); from += BATCH) {
+                List<byte[]> part = addresses.subList(from, Math.min(addresses.size(), from + BATCH));
+                String sql = "UPDATE " + t("host_state") + " SET last_seen = GREATEST(last_seen, ?),"
+                        + " times_seen = times_seen + 1, mac_vendor = COALESCE(?, mac_vendor) WHERE subnet_ref = ? AND address IN ("
+                        + String.join(",", java.util.Collections.nCopies(part.size(), "?")) + ")";
+                try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                    setTime(statement, 1, at);
+                    setString(statement, 2, vendor);
+                    statement.setLong(3, ref);
+                    int index = 4;
+                    for (byte[] address : part) {
+                        statement.setBytes(index++, address);
+                    }
+                    statement.executeUpdate();
+                }
+            }
         }
     }
 
@@ -469,11 +489,8 @@ public final class HistoryRepository {
                 + " WHERE subnet_ref = ? AND address = ? AND protocol = ? AND port = ? AND valid_until IS NULL";
         String openService = "INSERT INTO " + t("port_service_history") + " (subnet_ref, address, protocol, port, name,"
                 + " product, version, extra_info, tunnel, cpes, valid_from, from_scan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        String sighted = "UPDATE " + t("port_state") + " SET last_seen = GREATEST(last_seen, ?), times_seen = times_seen + 1"
-                + " WHERE subnet_ref = ? AND address = ? AND protocol = ? AND port = ?";
         String scanId = result.observation().scanId().toString();
-        try (Batch sightings = new Batch(connection.prepareStatement(sighted));
-             Batch open = new Batch(connection.prepareStatement(upsert));
+        try (Batch open = new Batch(connection.prepareStatement(upsert));
              Batch closed = new Batch(connection.prepareStatement(closePort));
              Batch serviceEnds = new Batch(connection.prepareStatement(closeService));
              Batch serviceStarts = new Batch(connection.prepareStatement(openService))) {
@@ -505,12 +522,9 @@ public final class HistoryRepository {
                     Service previous = isNew ? null : before.service(b);
                     boolean sawOpen = seen && delta.sighting().sawOpen(afterKey);
                     boolean changed = isNew || after.portMisses(a) != before.portMisses(b) || !Objects.equals(service, previous);
-                    if (sawOpen && !changed) {
-                        PreparedStatement statement = sightings.statement();
-                        setTime(statement, 1, at);
-                        portKey(statement, 2, ref, address, afterKey);
-                        sightings.add();
-                    } else if (changed) {
+                    // an open port seen open again with nothing new is not written: its host's last_seen says
+                    // when it was last seen, so a rescan writes in proportion to what changed
+                    if (changed) {
                         PreparedStatement statement = open.statement();
                         portKey(statement, 1, ref, address, afterKey);
                         statement.setInt(5, Math.min(after.portMisses(a), 255));
@@ -531,7 +545,6 @@ public final class HistoryRepository {
                     }
                 }
             }
-            sightings.flush();
             open.flush();
             closed.flush();
             serviceEnds.flush();
