@@ -21,7 +21,7 @@ CREATE TABLE pending_chunks (
     chunk_count INT UNSIGNED  NOT NULL,
     report_id   CHAR(36)      NOT NULL,
     received_at DATETIME(3)   NOT NULL COMMENT 'UTC',
-    report      LONGBLOB      NOT NULL COMMENT 'the report as JSON',
+    report      LONGBLOB      NOT NULL COMMENT 'the report as gzipped JSON',
     PRIMARY KEY (agent_id, subnet_id, scan_id, chunk_index),
     KEY by_received (received_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;

@@ -99,6 +99,7 @@ public class ReportApplication {
                     Result result = Transaction.run(dataSource, connection -> applyInTransaction(connection, authorized),
                             r -> !r.outcome().isDuplicate());
                     steps.reached("committed");
+                    remember(result, authorized);
                     return new Applied(result.outcome(), published(result, authorized));
                 } catch (ReportAppliedConcurrently concurrent) {
                     // a copy of the same report won the race: it was applied once, this is the duplicate
@@ -118,7 +119,11 @@ public class ReportApplication {
     }
 
     /** What one transaction did: the phpIPAM outcome, and the stored observation when the scan was completed. */
-    private record Result(WriteOutcome outcome, Recorded recorded) {
+    private record Result(WriteOutcome outcome, Recorded recorded, ScanReport waiting) {
+
+        Result(WriteOutcome outcome, Recorded recorded) {
+            this(outcome, recorded, null);
+        }
     }
 
     private Result applyInTransaction(Connection connection, AuthorizedReport authorized) throws SQLException {
@@ -133,14 +138,27 @@ public class ReportApplication {
         } else {
             deltas.pending().store(connection, authorized, clock.instant());
             chunks = deltas.pending().chunksOf(connection, authorized.agent().id(), authorized.subnet().id(),
-                    report.chunk().scanId());
+                    report.chunk().scanId(), report);
             steps.reached("chunks-gathered");
             if (chunks.size() < report.chunk().count()) {
-                return new Result(outcome, null);
+                return new Result(outcome, null, report);
             }
             deltas.pending().delete(connection, authorized.agent().id(), authorized.subnet().id(), report.chunk().scanId());
         }
         return new Result(outcome, observe(connection, authorized, assemble(chunks)));
+    }
+
+    /** A chunk kept for later is remembered parsed; a completed scan's chunks are forgotten. */
+    private void remember(Result result, AuthorizedReport authorized) {
+        ScanReport report = authorized.report();
+        if (deltas == null || report.chunk() == null || result.outcome().isDuplicate()) {
+            return;
+        }
+        if (result.waiting() != null) {
+            deltas.pending().remember(authorized.agent().id(), authorized.subnet().id(), result.waiting());
+        } else {
+            deltas.pending().forget(authorized.agent().id(), authorized.subnet().id(), report.chunk().scanId());
+        }
     }
 
     private static ScanAssembly assemble(List<ScanReport> chunks) {
@@ -238,6 +256,7 @@ public class ReportApplication {
                 }
                 return observe(connection, context[0], assemble(chunks));
             }, r -> true);
+            deltas.pending().forget(scan.agentId(), scan.subnetId(), scan.scanId());
             if (recorded == null) {
                 return List.of();
             }
