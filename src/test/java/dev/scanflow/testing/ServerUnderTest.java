@@ -65,6 +65,15 @@ public final class ServerUnderTest implements AutoCloseable {
             Properties agentProperties = new Properties();
             agentProperties.putAll(agent);
             agentProperties.setProperty("scanflow.agent.server-url", "http://127.0.0.1:" + port);
+            if (!agentProperties.containsKey("scanflow.agent.spool.dir")) {
+                // every agent under test its own spool: no report of another test is ever sent here
+                try {
+                    agentProperties.setProperty("scanflow.agent.spool.dir",
+                            java.nio.file.Files.createTempDirectory("scanflow-spool-").toString());
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             AgentRole.configure(app, AgentSettings.from(SettingsSource.of(agentProperties)), HOME);
         }
         try {
