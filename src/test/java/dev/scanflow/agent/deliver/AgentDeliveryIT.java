@@ -91,7 +91,7 @@ class AgentDeliveryIT {
         try (TestPhpipam phpipam = TestPhpipam.create(); CamelApp agent = new CamelApp()) {
             long agentId = phpipam.insertAgent("site-spool", CODE);
             long subnetId = phpipam.insertSubnet(SUBNET, agentId, true, true);
-            AgentRole.configureStandalone(agent, AgentSettings.from(SettingsSource.of(properties)), Optional.empty(), dir);
+            AgentRole.configureStandalone(agent, AgentSettings.from(SettingsSource.of(properties)), Optional.empty(), ServerUnderTest.HOME);
             agent.start();
 
             // the server is down: the backlog is in the agent's health and metrics, nothing leaves the spool
@@ -156,7 +156,7 @@ class AgentDeliveryIT {
         properties.setProperty("scanflow.agent.spool.dir", spoolDir.toString());
         properties.setProperty("scanflow.agent.spool.max-bytes", "1024");
         try (CamelApp agent = new CamelApp()) {
-            AgentRole.configureStandalone(agent, AgentSettings.from(SettingsSource.of(properties)), Optional.empty(), dir);
+            AgentRole.configureStandalone(agent, AgentSettings.from(SettingsSource.of(properties)), Optional.empty(), ServerUnderTest.HOME);
             agent.start();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             String metrics = "";
