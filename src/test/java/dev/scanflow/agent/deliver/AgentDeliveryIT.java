@@ -170,6 +170,10 @@ class AgentDeliveryIT {
                     .getCheck("agent-spool").orElseThrow().call();
             assertEquals(HealthCheck.State.DOWN, health.getState());
             assertEquals(5, health.getDetails().get("reports"));
+            HttpResponse<String> overall = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + managementPort + "/observe/health")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(overall.body().contains("DOWN"), "the agent's health says so: " + overall.statusCode() + " " + overall.body());
             assertEquals(5, new ReportSpool(spoolDir, 1 << 20, Clock.systemUTC()).waiting().size(), "nothing deleted");
             assertEquals(0, countIn(dir.resolve("archive")), "no scan ran");
         }
