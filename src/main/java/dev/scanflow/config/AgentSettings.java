@@ -49,6 +49,7 @@ import java.util.Map;
  * @param management     who may use /observe (scanflow.observe.*; the operator token is scanflow.agent.operator-token)
  * @param deliveryTls    scanflow.agent.tls.*: how the server is trusted (CA file or the JDK's store) and the
  *                       agent's client certificate for mutual TLS
+ * @param delivery       scanflow.agent.spool.* and scanflow.agent.delivery.*: the report spool and its delivery
  */
 public record AgentSettings(String code, String token, URI serverUrl, List<Cidr> subnets, String schedule,
                             boolean scanOnStart, String nmap, Duration scanTimeout, Duration hostTimeout,
@@ -56,7 +57,8 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                             Map<Cidr, ScanProfile> subnetProfiles, PortList ports, PortList excludePorts,
                             List<Cidr> excludeAddresses, int chunkPrefixV4, int chunkPrefixV6, Duration statsEvery,
                             TcpScan tcpScan, int serviceScanParallelism, Masscan masscan, Archive archive,
-                            String managementHost, ManagementSettings management, ClientTls deliveryTls) {
+                            String managementHost, ManagementSettings management, ClientTls deliveryTls,
+                            Delivery delivery) {
 
     /** The default port list: nmap's 20 most common TCP ports, plus PostgreSQL and 8443. */
     public static final String DEFAULT_PORTS =
@@ -103,6 +105,22 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
     public record Archive(Path dir, int retentionDays) {
     }
 
+    /**
+     * Every report is written to the spool first and leaves it only when the server has acknowledged it.
+     *
+     * @param spoolDir       scanflow.agent.spool.dir: relative to the install directory unless absolute;
+     *                       default var/spool
+     * @param spoolMaxBytes  scanflow.agent.spool.max-bytes: when the reports waiting reach this size, scans are
+     *                       skipped (never a waiting report deleted), default 1 GiB
+     * @param backoffInitial scanflow.agent.delivery.backoff-initial: the first wait after a failed delivery,
+     *                       doubled after each further failure, default 1s
+     * @param backoffMax     scanflow.agent.delivery.backoff-max: the longest wait between attempts, default 5m
+     * @param timeout        scanflow.agent.delivery.timeout: how long one delivery may take, default 2m
+     */
+    public record Delivery(Path spoolDir, long spoolMaxBytes, Duration backoffInitial, Duration backoffMax,
+                           Duration timeout) {
+    }
+
     public static AgentSettings from(SettingsSource source) {
         String code = source.required("scanflow.agent.code");
         if (!code.matches("[A-Za-z0-9_=-]{32}")) {
@@ -147,6 +165,14 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
         Masscan masscan = masscan(source);
         Archive archive = new Archive(Path.of(source.string("scanflow.agent.archive.dir", "var/scan-archive")),
                 source.integer("scanflow.agent.archive.retention-days", 30, 1, 36500));
+        Delivery delivery = new Delivery(Path.of(source.string("scanflow.agent.spool.dir", "var/spool")),
+                source.bytes("scanflow.agent.spool.max-bytes", 1024L * 1024 * 1024),
+                source.duration("scanflow.agent.delivery.backoff-initial", Duration.ofSeconds(1)),
+                source.duration("scanflow.agent.delivery.backoff-max", Duration.ofMinutes(5)),
+                source.duration("scanflow.agent.delivery.timeout", Duration.ofMinutes(2)));
+        if (delivery.backoffMax().compareTo(delivery.backoffInitial()) < 0) {
+            throw new InvalidSettings("scanflow.agent.delivery.backoff-max must not be below backoff-initial");
+        }
 
         AgentSettings settings = new AgentSettings(code, source.required("scanflow.agent.token"), serverUrl, subnets,
                 CronSchedule.toQuartz("scanflow.agent.schedule", source.string("scanflow.agent.schedule", "0 */5 * * * ?")),
@@ -159,7 +185,7 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                 tcpScan, serviceScanParallelism, masscan, archive,
                 source.string("scanflow.agent.management-host", "127.0.0.1"),
                 ManagementSettings.from(source, "scanflow.agent.operator-token"),
-                ClientTls.from(source));
+                ClientTls.from(source), delivery);
         settings.checkScanSizes();
         return settings;
     }

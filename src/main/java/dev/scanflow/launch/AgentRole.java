@@ -1,6 +1,10 @@
 package dev.scanflow.launch;
 
 import dev.scanflow.agent.archive.RawOutputArchive;
+import dev.scanflow.agent.deliver.Backoff;
+import dev.scanflow.agent.deliver.ReportDelivery;
+import dev.scanflow.agent.deliver.SpoolHealth;
+import dev.scanflow.agent.spool.ReportSpool;
 import dev.scanflow.agent.phpipam.PhpipamApiSettings;
 import dev.scanflow.agent.phpipam.PhpipamWorkSource;
 import dev.scanflow.agent.plan.ScanPlanner;
@@ -59,6 +63,17 @@ public final class AgentRole {
             return thread;
         });
         app.closeOnStop(serviceScans::shutdownNow);
+        // reports are spooled on disk before delivery (agent-routes/delivery.yaml); a restart resumes from it
+        AgentSettings.Delivery delivery = settings.delivery();
+        ReportSpool spool = new ReportSpool(home.resolve(delivery.spoolDir()).normalize(), delivery.spoolMaxBytes(), clock);
+        java.util.Random jitter = new java.util.Random();
+        ReportDelivery reportDelivery = new ReportDelivery(spool,
+                new Backoff(delivery.backoffInitial(), delivery.backoffMax(), jitter::nextDouble), clock, meterRegistry);
+        app.onStarted(context -> {
+            SpoolHealth health = new SpoolHealth(spool);
+            health.setCamelContext(context);
+            org.apache.camel.health.HealthCheckRegistry.get(context).register(health);
+        });
         // phpIPAM's API decides what to scan and how when it is configured (issue 4); otherwise the config file
         Optional<PhpipamWorkSource> work = phpipamApi.map(api -> PhpipamWorkSource.create(api, meterRegistry));
         app.bean("assignedSubnets", work.<Object>map(source -> source).orElseGet(() -> new AssignedSubnets(settings.subnets())))
@@ -78,6 +93,12 @@ public final class AgentRole {
                 .bean("agentCredentials", new AgentCredentials(settings.token()))
                 // how the server's certificate is checked (CA file or the JDK's store, host names verified)
                 .bean("deliveryTls", settings.deliveryTls().resolve(home).sslContextParameters())
+                .bean("reportSpool", spool)
+                .bean("reportDelivery", reportDelivery)
+                // one delivery may take this long (connect, send, answer) before it counts as failed
+                .property("camel.component.http.connectTimeout", delivery.timeout().toMillis())
+                .property("camel.component.http.soTimeout", delivery.timeout().toMillis())
+                .property("camel.component.http.responseTimeout", delivery.timeout().toMillis())
                 .bean("reportJson", ReportJson.mapper())
                 .property("scanflow.agent.schedule", settings.schedule())
                 .property("scanflow.agent.scan-on-start", settings.scanOnStart())
@@ -86,7 +107,8 @@ public final class AgentRole {
                 .property("scanflow.agent.scan-timeout-ms", settings.scanTimeout().toMillis())
                 .property("scanflow.agent.reports-url", reportsUrl(settings))
                 .routes("file:" + home.resolve("agent-routes") + "/*.yaml");
-        AgentOperations.configure(app, reportsUrl(settings), work);
+        // readiness and scanflow_agent_backlog_reports count what the spool holds, not only what is being sent
+        AgentOperations.configure(app, reportsUrl(settings), work).useBacklog(() -> spool.backlog().count());
     }
 
     /** The agent alone serves only health and metrics, on its own port; its scanners must be installed. */

@@ -76,11 +76,19 @@ final class Demo {
         properties.setProperty("scanflow.agent.server-url", "http://" + local + ":" + port);
         properties.setProperty("scanflow.agent.subnets", subnet.toString());
         properties.setProperty("scanflow.agent.schedule", schedule);
+        // the demo's database is new each run: so is its spool, or an earlier demo's reports would be refused here
+        java.nio.file.Path spool = java.nio.file.Files.createTempDirectory("scanflow-demo-spool-");
+        properties.setProperty("scanflow.agent.spool.dir", spool.toString());
         SettingsSource source = SettingsSource.of(properties);
         ServerSettings serverSettings = ServerSettings.from(source, home);
         AgentSettings agentSettings = AgentSettings.from(source);
 
         CamelApp app = new CamelApp();
+        app.closeOnStop(() -> {
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(spool)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        });
         ServerRole.configure(app, serverSettings, AgentTokens.ofPlainTokens(Map.of(site.agentCode(), token)), home);
         AgentRole.configure(app, agentSettings, home);
         app.bean("phpipamView", new PhpipamView()).routes("file:" + home.resolve("routes/demo") + "/*.yaml");

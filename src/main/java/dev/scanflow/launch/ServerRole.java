@@ -11,9 +11,11 @@ import dev.scanflow.server.delta.DeltaEngine;
 import dev.scanflow.server.delta.DeltaPolicy;
 import dev.scanflow.server.history.HistoryRepository;
 import dev.scanflow.server.history.ObservationRecorder;
-import dev.scanflow.server.observe.EventFactory;
-import dev.scanflow.server.observe.ObservationStep;
-import dev.scanflow.server.observe.ScanChunks;
+import dev.scanflow.server.apply.PendingChunks;
+import dev.scanflow.server.apply.ReportApplication;
+import dev.scanflow.server.apply.ReportTimes;
+import dev.scanflow.server.events.EventFactory;
+import dev.scanflow.server.store.StepHook;
 import dev.scanflow.server.events.EventStream;
 import dev.scanflow.server.intake.AgentTokens;
 import dev.scanflow.server.intake.FailedAttempts;
@@ -63,11 +65,21 @@ public final class ServerRole {
     }
 
     public static void configure(CamelApp app, ServerSettings settings, AgentTokens tokens, Path home) {
-        configure(app, settings, VmSettings.disabled(), tokens, home);
+        configure(app, settings, VmSettings.disabled(), tokens, home, StepHook.NONE);
     }
 
     /** With VM provisioning (routes/vm-*.yaml, dev.scanflow.server.vm) as {@code vm} says. */
     public static void configure(CamelApp app, ServerSettings settings, VmSettings vm, AgentTokens tokens, Path home) {
+        configure(app, settings, vm, tokens, home, StepHook.NONE);
+    }
+
+    /** @param steps told after each step of the apply path: a test hook that can crash it there */
+    public static void configure(CamelApp app, ServerSettings settings, AgentTokens tokens, Path home, StepHook steps) {
+        configure(app, settings, VmSettings.disabled(), tokens, home, steps);
+    }
+
+    private static void configure(CamelApp app, ServerSettings settings, VmSettings vm, AgentTokens tokens, Path home,
+                                  StepHook steps) {
         BasicDataSource dataSource = dataSource(settings.database());
         app.closeOnStop(dataSource::close);
         try {
@@ -97,11 +109,6 @@ public final class ServerRole {
                 .bean("failedAttempts", new FailedAttempts(settings.authFailureLimit(), settings.authFailureWindow(),
                         settings.trustedProxies(), Clock.systemUTC()))
                 .bean("reportReader", new ReportReader())
-                .bean("reportAuthorization", new ReportAuthorization(directory))
-                .bean("phpipamWriter", new PhpipamWriter(dataSource,
-                        new PhpipamClock(settings.phpipamTimeZone(), Clock.systemUTC()),
-                        settings.database().scanflowSchema(), settings.writeMac(),
-                        settings.fillEmptyHostnamesOnly()))
                 .bean("intakeResponses", new IntakeResponses())
                 .bean("apiAccess", apiAccess)
                 .bean("eventStream", eventStream)
@@ -113,7 +120,8 @@ public final class ServerRole {
                 .property("camel.server.port", settings.port())
                 .property("camel.server.maxBodySize", settings.maxBodyBytes())
                 .routes("file:" + home.resolve("routes") + "/*.yaml");
-        OperatorApiRole.configure(app, settings, dataSource, configureDeltas(app, settings, dataSource));
+        ObservationRecorder recorder = configureApply(app, settings, dataSource, directory, steps);
+        OperatorApiRole.configure(app, settings, dataSource, recorder);
         ServerOperations.configure(app, settings.database(), dataSource, settings.database().scanflowSchema(),
                 settings.eventEndpoints());
         VmConfiguration vmParts = new VmConfiguration(vm, dataSource, settings.database().scanflowSchema());
@@ -126,21 +134,35 @@ public final class ServerRole {
                 tls == null ? null : tls.sslContextParameters(), tls != null && tls.clientAuth() == ServerTls.ClientAuth.REQUIRE, home);
     }
 
-    /** Deltas, history and alerts (routes/scan-deltas.yaml); off, the intake only writes phpIPAM. */
-    private static ObservationRecorder configureDeltas(CamelApp app, ServerSettings settings, DataSource dataSource) {
+    /**
+     * The apply path (routes/apply-report.yaml, dev.scanflow.server.apply): phpIPAM writer, and with deltas on
+     * the delta engine, history and alerts, all in the one transaction ReportApplication holds.
+     */
+    private static ObservationRecorder configureApply(CamelApp app, ServerSettings settings, DataSource dataSource,
+                                                      PhpipamDirectory directory, StepHook steps) {
         ServerSettings.DeltaSettings deltas = settings.deltas();
         // without a rules file there are changes and history but no alerts; a broken file stops the start
         AlertRules rules = Files.exists(settings.alertRulesFile()) ? AlertRules.load(settings.alertRulesFile()) : AlertRules.none();
         AlertEngine alerts = new AlertEngine(rules);
-        ObservationRecorder recorder = new ObservationRecorder(
-                new HistoryRepository(dataSource, settings.database().scanflowSchema(), Clock.systemUTC()),
+        HistoryRepository history = new HistoryRepository(dataSource, settings.database().scanflowSchema(), Clock.systemUTC());
+        ObservationRecorder recorder = new ObservationRecorder(history,
                 new DeltaEngine(new DeltaPolicy(deltas.confirmMisses(), deltas.closedConfirmsAtOnce())), alerts);
+        ReportAuthorization authorization = new ReportAuthorization(directory);
+        PhpipamWriter writer = new PhpipamWriter(dataSource, new PhpipamClock(settings.phpipamTimeZone(), Clock.systemUTC()),
+                settings.database().scanflowSchema(), settings.writeMac(), settings.fillEmptyHostnamesOnly());
+        ReportApplication.Deltas deltaSide = deltas.enabled()
+                ? new ReportApplication.Deltas(new PendingChunks(settings.database().scanflowSchema()), recorder, history,
+                        alerts, new EventFactory(), deltas.chunkTimeout())
+                : null;
         app.bean("observationRecorder", recorder)
-                .bean("scanChunks", new ScanChunks())
-                .bean("observationStep", new ObservationStep(recorder))
-                .bean("eventFactory", new EventFactory())
-                .property("scanflow.deltas.enabled", deltas.enabled())
-                .property("scanflow.deltas.chunk-timeout-ms", deltas.chunkTimeout().toMillis());
+                .bean("reportAuthorization", authorization)
+                .bean("phpipamWriter", writer)
+                .bean("reportApplication", new ReportApplication(dataSource,
+                        new ReportTimes(Clock.systemUTC(), settings.maxClockSkew()), authorization, writer, deltaSide,
+                        Clock.systemUTC(), steps))
+                // overdue scans are looked for a few times per chunk timeout, at most every minute
+                .property("scanflow.deltas.overdue-check-ms",
+                        Math.max(1000, Math.min(60_000, deltas.chunkTimeout().toMillis() / 4)));
         return recorder;
     }
 }

@@ -73,6 +73,10 @@ public final class AgentUnderTest implements AutoCloseable {
         all.setProperty("scanflow.agent.scan-on-start", "false");
         all.putAll(properties);
         all.setProperty("scanflow.agent.server-url", "http://127.0.0.1:" + catcher.getAddress().getPort());
+        if (!all.containsKey("scanflow.agent.spool.dir")) {
+            // every agent under test its own spool
+            all.setProperty("scanflow.agent.spool.dir", java.nio.file.Files.createTempDirectory("scanflow-spool-").toString());
+        }
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         app = new CamelApp();
         AgentRole.configure(app, AgentSettings.from(SettingsSource.of(all)), java.util.Optional.empty(), ServerUnderTest.HOME, registry);
@@ -90,10 +94,24 @@ public final class AgentUnderTest implements AutoCloseable {
         return agent;
     }
 
-    /** Runs one scan cycle (every subnet, every chunk) and returns the reports the server received during it. */
+    /**
+     * Runs one scan cycle (every subnet, every chunk), waits until the spool has delivered what it made, and
+     * returns the reports the server received during it.
+     */
     public List<ScanReport> scanCycle() {
         int before = reports.size();
         context.createProducerTemplate().sendBody("direct:scan-cycle", null);
+        dev.scanflow.agent.spool.ReportSpool spool = context.getRegistry()
+                .lookupByNameAndType("reportSpool", dev.scanflow.agent.spool.ReportSpool.class);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!spool.waiting().isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         synchronized (reports) {
             return List.copyOf(reports.subList(before, reports.size()));
         }

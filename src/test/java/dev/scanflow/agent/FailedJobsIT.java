@@ -30,6 +30,7 @@ class FailedJobsIT {
     private Properties agent(String... keyValues) {
         Properties properties = new Properties();
         properties.setProperty("scanflow.agent.archive.dir", archive.toString());
+        properties.setProperty("scanflow.agent.spool.dir", archive.resolveSibling(archive.getFileName() + "-spool").toString());
         properties.setProperty("scanflow.agent.scan-timeout", "60s");
         properties.setProperty("scanflow.agent.host-timeout", "30s");
         for (int i = 0; i < keyValues.length; i += 2) {

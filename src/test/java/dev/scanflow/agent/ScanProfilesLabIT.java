@@ -88,6 +88,7 @@ class ScanProfilesLabIT {
         // the scanner is this machine's root namespace: whatever listens here is not part of the lab
         properties.setProperty("scanflow.agent.exclude-addresses", LabNetwork.SCANNER_V4);
         properties.setProperty("scanflow.agent.archive.dir", archive.toString());
+        properties.setProperty("scanflow.agent.spool.dir", archive.resolveSibling(archive.getFileName() + "-spool").toString());
         for (int i = 0; i < keyValues.length; i += 2) {
             properties.setProperty(keyValues[i], keyValues[i + 1]);
         }

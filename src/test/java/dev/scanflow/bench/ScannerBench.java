@@ -193,6 +193,7 @@ public final class ScannerBench {
         properties.setProperty("scanflow.agent.masscan.interface", lab.scannerInterface());
         properties.setProperty("scanflow.agent.masscan.router-ip", lab.gatewayAddress());
         properties.setProperty("scanflow.agent.archive.dir", archive.toString());
+        properties.setProperty("scanflow.agent.spool.dir", archive.resolveSibling(archive.getFileName() + "-spool").toString());
         properties.setProperty("scanflow.agent.scan-timeout", "300s");
         properties.setProperty("scanflow.agent.host-timeout", "120s");
         return properties;

@@ -47,6 +47,12 @@ public final class ServerUnderTest implements AutoCloseable {
     /** With {@code agent} set, the agent routes run in the same Camel context and report to this server. */
     public static ServerUnderTest start(TestPhpipam phpipam, Map<String, String> tokenByAgentCode, Properties extra,
                                         Properties agent) {
+        return start(phpipam, tokenByAgentCode, extra, agent, dev.scanflow.server.store.StepHook.NONE);
+    }
+
+    /** With {@code steps}, a hook told after each step of the apply path (it may throw: a crash there). */
+    public static ServerUnderTest start(TestPhpipam phpipam, Map<String, String> tokenByAgentCode, Properties extra,
+                                        Properties agent, dev.scanflow.server.store.StepHook steps) {
         int port = freePort();
         Properties properties = phpipam.serverProperties();
         properties.setProperty("scanflow.server.host", "127.0.0.1");
@@ -54,11 +60,20 @@ public final class ServerUnderTest implements AutoCloseable {
         properties.putAll(extra);
         CamelApp app = new CamelApp();
         ServerRole.configure(app, ServerSettings.from(SettingsSource.of(properties), HOME),
-                AgentTokens.ofPlainTokens(tokenByAgentCode), HOME);
+                AgentTokens.ofPlainTokens(tokenByAgentCode), HOME, steps);
         if (agent != null) {
             Properties agentProperties = new Properties();
             agentProperties.putAll(agent);
             agentProperties.setProperty("scanflow.agent.server-url", "http://127.0.0.1:" + port);
+            if (!agentProperties.containsKey("scanflow.agent.spool.dir")) {
+                // every agent under test its own spool: no report of another test is ever sent here
+                try {
+                    agentProperties.setProperty("scanflow.agent.spool.dir",
+                            java.nio.file.Files.createTempDirectory("scanflow-spool-").toString());
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             AgentRole.configure(app, AgentSettings.from(SettingsSource.of(agentProperties)), HOME);
         }
         try {

@@ -196,22 +196,63 @@ public final class HistoryRepository {
      * or rolled back here; a duplicate writes nothing, and on an exception the caller must roll back.
      */
     public Recorded applyInTransaction(Connection connection, DeltaResult result, AlertEngine alerts) throws SQLException {
-        SubnetKey key = result.key();
-        Observation observation = result.observation();
-        long[] locked = lockSubnet(connection, key, result.after().cidr());
-        long ref = locked[0];
-        if (scanApplied(connection, observation.scanId())) {
+        java.util.OptionalLong begun = begin(connection, result);
+        if (begun.isEmpty()) {
             return Recorded.duplicateOf(result);
         }
-        if (locked[1] != result.before().version()) {
-            throw new StaleState(key, result.before().version(), locked[1]);
+        long ref = begun.getAsLong();
+        List<RecordedChange> changes = storeDelta(connection, ref, result);
+        List<AlertEvent> events = List.of();
+        if (alerts != null) {
+            Set<AlertKey> keys = alerts.keysConcerned(result);
+            if (!keys.isEmpty()) {
+                events = storeAlertEvents(connection, ref, alerts.evaluate(result, lockAlerts(connection, ref, result.key(), keys)));
+            }
         }
-        Instant at = observation.scanStart();
+        advance(connection, ref, result);
+        return new Recorded(result, changes, events, false);
+    }
+
+    /**
+     * Locks the tracked subnet's row (created if new) until the transaction ends and returns its id; empty
+     * when this scan was stored before (nothing to write).
+     *
+     * @throws StaleState when the stored state is not the one the delta was computed from
+     */
+    public java.util.OptionalLong begin(Connection connection, DeltaResult result) throws SQLException {
+        long[] locked = lockSubnet(connection, result.key(), result.after().cidr());
+        long ref = locked[0];
+        if (scanApplied(connection, ref, result.observation().scanId())) {
+            return java.util.OptionalLong.empty();
+        }
+        if (locked[1] != result.before().version()) {
+            throw new StaleState(result.key(), result.before().version(), locked[1]);
+        }
+        return java.util.OptionalLong.of(ref);
+    }
+
+    /** The scan, the hosts' and ports' state and history, and the change log; after {@link #begin}. */
+    public List<RecordedChange> storeDelta(Connection connection, long ref, DeltaResult result) throws SQLException {
+        Instant at = result.observation().scanStart();
         recordScan(connection, ref, result);
         writeHosts(connection, ref, result, at);
         writePorts(connection, ref, result, at);
-        List<RecordedChange> changes = writeChanges(connection, ref, result, at);
-        List<AlertEvent> events = alerts == null ? List.of() : writeAlerts(connection, ref, result, alerts);
+        return writeChanges(connection, ref, result, at);
+    }
+
+    /** The alerts of the given things on the tracked subnet, locked until the transaction ends. */
+    public Map<AlertKey, Alert> lockAlerts(Connection connection, long ref, SubnetKey key, Set<AlertKey> keys)
+            throws SQLException {
+        return AlertRows.lockByKeys(connection, t("alerts"), ref, key, keys);
+    }
+
+    /** Stores what the alert engine decided; returns the events as stored (with ids). */
+    public List<AlertEvent> storeAlertEvents(Connection connection, long ref, List<AlertEvent> events) throws SQLException {
+        return events.isEmpty() ? List.of() : AlertRows.store(connection, t("alerts"), t("alert_events"), ref, events);
+    }
+
+    /** Makes the delta's new state the stored one: the last write of an observation. */
+    public void advance(Connection connection, long ref, DeltaResult result) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("UPDATE " + t("tracked_subnets")
                 + " SET version = ?, cidr = ?, last_scan_id = ?, last_scan_start = ?, updated_at = ? WHERE id = ?")) {
             statement.setLong(1, result.after().version());
@@ -222,7 +263,6 @@ public final class HistoryRepository {
             statement.setLong(6, ref);
             statement.executeUpdate();
         }
-        return new Recorded(result, changes, events, false);
     }
 
     /**
@@ -249,9 +289,12 @@ public final class HistoryRepository {
         }
     }
 
-    private boolean scanApplied(Connection connection, UUID scanId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM " + t("applied_scans") + " WHERE scan_id = ?")) {
+    /** Scan ids are unique per tracked subnet: another site's scan with the same id is another scan. */
+    private boolean scanApplied(Connection connection, long ref, UUID scanId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM " + t("applied_scans")
+                + " WHERE scan_id = ? AND subnet_ref = ?")) {
             statement.setString(1, scanId.toString());
+            statement.setLong(2, ref);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next();
             }
@@ -279,10 +322,11 @@ public final class HistoryRepository {
             statement.executeUpdate();
         }
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + t("applied_scan_reports")
-                + " (report_id, scan_id) VALUES (?, ?)")) {
+                + " (subnet_ref, report_id, scan_id) VALUES (?, ?, ?)")) {
             for (UUID reportId : observation.reportIds()) {
-                statement.setString(1, reportId.toString());
-                statement.setString(2, observation.scanId().toString());
+                statement.setLong(1, ref);
+                statement.setString(2, reportId.toString());
+                statement.setString(3, observation.scanId().toString());
                 statement.addBatch();
             }
             statement.executeBatch();
@@ -298,18 +342,16 @@ public final class HistoryRepository {
                 // status_since before status: MariaDB assigns left to right, and it must see the old status
                 + " ON DUPLICATE KEY UPDATE status_since = IF(status = VALUES(status), status_since, VALUES(status_since)),"
                 + " status = VALUES(status), misses = VALUES(misses), mac_vendor = IF(?, VALUES(mac_vendor), mac_vendor),"
-                + " mac = VALUES(mac), hostname = VALUES(hostname), last_seen = IF(?, VALUES(last_seen), last_seen),"
+                + " mac = VALUES(mac), hostname = VALUES(hostname), last_seen = IF(?, GREATEST(last_seen, VALUES(last_seen)), last_seen),"
                 + " times_seen = times_seen + IF(?, 1, 0)";
         String closeIdentity = "UPDATE " + t("host_identity_history") + " SET valid_until = ?"
                 + " WHERE subnet_ref = ? AND address = ? AND kind = ? AND valid_until IS NULL";
         String openIdentity = "INSERT INTO " + t("host_identity_history")
                 + " (subnet_ref, address, kind, value, valid_from, from_scan) VALUES (?, ?, ?, ?, ?, ?)";
-        // a host seen again with nothing else new only needs its sighting counted: a cheaper statement
-        String sighted = "UPDATE " + t("host_state") + " SET last_seen = ?, times_seen = times_seen + 1,"
-                + " mac_vendor = IF(?, ?, mac_vendor) WHERE subnet_ref = ? AND address = ?";
+        // a host seen again with nothing else new only needs its sighting counted: set-based statements below
+        Map<String, List<byte[]>> sightedByVendor = new HashMap<>();
         String scanId = result.observation().scanId().toString();
         try (PreparedStatement hosts = connection.prepareStatement(upsert);
-             Batch sightings = new Batch(connection.prepareStatement(sighted));
              Batch close = new Batch(connection.prepareStatement(closeIdentity));
              Batch open = new Batch(connection.prepareStatement(openIdentity))) {
             int pending = 0;
@@ -323,13 +365,8 @@ public final class HistoryRepository {
                 boolean macSeen = seen && sighting.mac() != null;
                 if (seen && before != null && before.status() == after.status() && before.misses() == after.misses()
                         && Objects.equals(before.mac(), after.mac()) && Objects.equals(before.hostname(), after.hostname())) {
-                    PreparedStatement statement = sightings.statement();
-                    setTime(statement, 1, at);
-                    statement.setBoolean(2, macSeen);
-                    setString(statement, 3, macSeen ? fit(sighting.macVendor(), 128) : null);
-                    statement.setLong(4, ref);
-                    statement.setBytes(5, bytes);
-                    sightings.add();
+                    String vendor = macSeen ? fit(sighting.macVendor(), 128) : null;
+                    sightedByVendor.computeIfAbsent(vendor == null ? "" : vendor, v -> new ArrayList<>()).add(bytes);
                     continue;
                 }
                 hosts.setLong(1, ref);
@@ -364,7 +401,7 @@ public final class HistoryRepository {
             if (pending > 0) {
                 hosts.executeBatch();
             }
-            sightings.flush();
+            writeSightings(connection, ref, sightedByVendor, at);
             close.flush();
             // Every period that ends is closed before any new one starts: "valid_until IS NULL" must not
             // catch a period this same observation opened.
@@ -377,6 +414,34 @@ public final class HistoryRepository {
                         fit(after.hostname(), 255), at, scanId);
             }
             open.flush();
+        }
+    }
+
+    /**
+     * Hosts seen again with nothing new: one statement per {@link #BATCH} addresses (per MAC vendor seen),
+     * not one per host, so a rescan in which little changed costs little. last_seen only moves forward.
+     */
+    private void writeSightings(Connection connection, long ref, Map<String, List<byte[]>> byVendor, Instant at)
+            throws SQLException {
+        for (Map.Entry<String, List<byte[]>> group : byVendor.entrySet()) {
+            String vendor = group.getKey().isEmpty() ? null : group.getKey();
+            List<byte[]> addresses = group.getValue();
+            for (int from = 0; from < addresses.size(); from += BATCH) {
+                List<byte[]> part = addresses.subList(from, Math.min(addresses.size(), from + BATCH));
+                String sql = "UPDATE " + t("host_state") + " SET last_seen = GREATEST(last_seen, ?),"
+                        + " times_seen = times_seen + 1, mac_vendor = COALESCE(?, mac_vendor) WHERE subnet_ref = ? AND address IN ("
+                        + String.join(",", java.util.Collections.nCopies(part.size(), "?")) + ")";
+                try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                    setTime(statement, 1, at);
+                    setString(statement, 2, vendor);
+                    statement.setLong(3, ref);
+                    int index = 4;
+                    for (byte[] address : part) {
+                        statement.setBytes(index++, address);
+                    }
+                    statement.executeUpdate();
+                }
+            }
         }
     }
 
@@ -416,7 +481,7 @@ public final class HistoryRepository {
                 + " status = 'open', misses = VALUES(misses), service_name = VALUES(service_name),"
                 + " service_product = VALUES(service_product), service_version = VALUES(service_version),"
                 + " service_extra_info = VALUES(service_extra_info), service_tunnel = VALUES(service_tunnel),"
-                + " service_cpes = VALUES(service_cpes), last_seen = IF(?, VALUES(last_seen), last_seen),"
+                + " service_cpes = VALUES(service_cpes), last_seen = IF(?, GREATEST(last_seen, VALUES(last_seen)), last_seen),"
                 + " times_seen = times_seen + IF(?, 1, 0)";
         String closePort = "UPDATE " + t("port_state") + " SET status_since = ?, status = 'closed', misses = 0"
                 + " WHERE subnet_ref = ? AND address = ? AND protocol = ? AND port = ?";
@@ -424,11 +489,8 @@ public final class HistoryRepository {
                 + " WHERE subnet_ref = ? AND address = ? AND protocol = ? AND port = ? AND valid_until IS NULL";
         String openService = "INSERT INTO " + t("port_service_history") + " (subnet_ref, address, protocol, port, name,"
                 + " product, version, extra_info, tunnel, cpes, valid_from, from_scan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        String sighted = "UPDATE " + t("port_state") + " SET last_seen = ?, times_seen = times_seen + 1"
-                + " WHERE subnet_ref = ? AND address = ? AND protocol = ? AND port = ?";
         String scanId = result.observation().scanId().toString();
-        try (Batch sightings = new Batch(connection.prepareStatement(sighted));
-             Batch open = new Batch(connection.prepareStatement(upsert));
+        try (Batch open = new Batch(connection.prepareStatement(upsert));
              Batch closed = new Batch(connection.prepareStatement(closePort));
              Batch serviceEnds = new Batch(connection.prepareStatement(closeService));
              Batch serviceStarts = new Batch(connection.prepareStatement(openService))) {
@@ -460,12 +522,9 @@ public final class HistoryRepository {
                     Service previous = isNew ? null : before.service(b);
                     boolean sawOpen = seen && delta.sighting().sawOpen(afterKey);
                     boolean changed = isNew || after.portMisses(a) != before.portMisses(b) || !Objects.equals(service, previous);
-                    if (sawOpen && !changed) {
-                        PreparedStatement statement = sightings.statement();
-                        setTime(statement, 1, at);
-                        portKey(statement, 2, ref, address, afterKey);
-                        sightings.add();
-                    } else if (changed) {
+                    // an open port seen open again with nothing new is not written: its host's last_seen says
+                    // when it was last seen, so a rescan writes in proportion to what changed
+                    if (changed) {
                         PreparedStatement statement = open.statement();
                         portKey(statement, 1, ref, address, afterKey);
                         statement.setInt(5, Math.min(after.portMisses(a), 255));
@@ -486,7 +545,6 @@ public final class HistoryRepository {
                     }
                 }
             }
-            sightings.flush();
             open.flush();
             closed.flush();
             serviceEnds.flush();
@@ -576,8 +634,9 @@ public final class HistoryRepository {
             batch.flush();
         }
         try (PreparedStatement statement = connection.prepareStatement("SELECT id FROM " + t("change_log")
-                + " WHERE scan_id = ? ORDER BY id")) {
+                + " WHERE scan_id = ? AND subnet_ref = ? ORDER BY id")) {
             statement.setString(1, scanId.toString());
+            statement.setLong(2, ref);
             statement.setFetchSize(BATCH);
             try (ResultSet ids = statement.executeQuery()) {
                 for (Change change : result.changes()) {
@@ -592,17 +651,6 @@ public final class HistoryRepository {
     }
 
     // --- alerts ----------------------------------------------------------------------------------------
-
-    private List<AlertEvent> writeAlerts(Connection connection, long ref, DeltaResult result, AlertEngine engine)
-            throws SQLException {
-        Set<AlertKey> keys = engine.keysConcerned(result);
-        if (keys.isEmpty()) {
-            return List.of();
-        }
-        Map<AlertKey, Alert> existing = AlertRows.lockByKeys(connection, t("alerts"), ref, result.key(), keys);
-        List<AlertEvent> events = engine.evaluate(result, existing);
-        return AlertRows.store(connection, t("alerts"), t("alert_events"), ref, events);
-    }
 
     /** Acknowledges an open alert; null when there is no alert with that id. */
     public AlertEvent acknowledge(long alertId, String actor, String note, AlertEngine engine) {

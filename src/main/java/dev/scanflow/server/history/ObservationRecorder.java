@@ -62,6 +62,25 @@ public final class ObservationRecorder {
         }
     }
 
+    /**
+     * The delta of {@code observation} against the current state, for a caller that stores it in its own
+     * transaction; it must call {@link #committed} after the commit, or {@link #forget} when the stored
+     * state turned out to be another ({@link StaleState}).
+     */
+    public DeltaResult delta(SubnetKey key, Cidr cidr, Observation observation) {
+        return deltas.apply(current(key, cidr), observation);
+    }
+
+    /** The delta's new state is the stored one now. */
+    public void committed(DeltaResult result) {
+        states.put(result.key(), result.after());
+    }
+
+    /** The state held in memory is not the stored one: it is loaded again on next use. */
+    public void forget(SubnetKey key) {
+        states.remove(key);
+    }
+
     /** The current state of a subnet, loaded on first use. */
     public SubnetState current(SubnetKey key, Cidr cidr) {
         SubnetState state = states.get(key);

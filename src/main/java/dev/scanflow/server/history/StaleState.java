@@ -8,7 +8,14 @@ import dev.scanflow.server.delta.SubnetKey;
  */
 public class StaleState extends RuntimeException {
 
+    private final SubnetKey key;
+
     public StaleState(SubnetKey key, long computedFrom, long stored) {
         super("state of " + key + " is at version " + stored + ", the delta was computed from version " + computedFrom);
+        this.key = key;
+    }
+
+    public SubnetKey key() {
+        return key;
     }
 }

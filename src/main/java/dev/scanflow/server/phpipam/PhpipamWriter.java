@@ -5,6 +5,7 @@ import dev.scanflow.net.IpAddress;
 import dev.scanflow.report.ScanReport;
 import dev.scanflow.report.ScannedHost;
 import dev.scanflow.server.intake.AuthorizedReport;
+import dev.scanflow.server.store.StepHook;
 import dev.scanflow.server.store.Transaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -74,18 +75,43 @@ public class PhpipamWriter {
                         int ignored) {
     }
 
+    /** Writes the report in a transaction of its own (phpIPAM only, no deltas). */
     public WriteOutcome write(AuthorizedReport authorized) {
         ScanReport report = authorized.report();
         try {
-            return Transaction.run(dataSource, connection -> writeInTransaction(connection, authorized),
+            return Transaction.run(dataSource, connection -> writeInTransaction(connection, authorized, StepHook.NONE),
                     outcome -> !outcome.isDuplicate());
+        } catch (ReportAppliedConcurrently concurrent) {
+            return earlierOutcome(authorized);
         } catch (SQLException e) {
             throw new PhpipamUnavailable("writing report " + report.reportId() + " for subnet "
                     + authorized.subnet().id(), e);
         }
     }
 
-    private WriteOutcome writeInTransaction(Connection connection, AuthorizedReport authorized) throws SQLException {
+    /**
+     * The outcome recorded when the agent's report id was applied (a duplicate); for a caller whose write
+     * lost the race against a concurrent copy of the same report ({@link ReportAppliedConcurrently}).
+     */
+    public WriteOutcome earlierOutcome(AuthorizedReport authorized) {
+        try (Connection connection = dataSource.getConnection()) {
+            return earlierOutcome(connection, authorized).orElseThrow(() -> new PhpipamUnavailable(
+                    "report " + authorized.report().reportId() + " was applied concurrently, but its record is gone", null));
+        } catch (SQLException e) {
+            throw new PhpipamUnavailable("reading report " + authorized.report().reportId(), e);
+        }
+    }
+
+    /**
+     * Writes the report on {@code connection}, inside a transaction the caller holds (autocommit off) and
+     * commits or rolls back: phpIPAM's rows, then the report id. A report id the agent sent before writes
+     * nothing and comes back "duplicate". {@code steps} is told after each step (a test hook).
+     *
+     * @throws ReportAppliedConcurrently when another transaction recorded the same report id meanwhile: the
+     *                                   caller rolls back and answers with {@link #earlierOutcome}
+     */
+    public WriteOutcome writeInTransaction(Connection connection, AuthorizedReport authorized, StepHook steps)
+            throws SQLException {
         ScanReport report = authorized.report();
         PhpipamSubnet subnet = authorized.subnet();
         try (Statement statement = connection.createStatement()) {
@@ -94,7 +120,7 @@ public class PhpipamWriter {
             statement.execute("SET SESSION time_zone = @@GLOBAL.time_zone");
         }
         lockSubnet(connection, subnet.id());
-        Optional<WriteOutcome> earlier = earlierOutcome(connection, report);
+        Optional<WriteOutcome> earlier = earlierOutcome(connection, authorized);
         if (earlier.isPresent()) {
             return earlier.get();
         }
@@ -107,26 +133,31 @@ public class PhpipamWriter {
         insertDiscovered(connection, subnet.id(), plan.inserts(), seen, authorized.agent().name());
         touchSubnet(connection, subnet, seen);
         touchAgent(connection, authorized.agent().id());
+        steps.reached("phpipam-written");
         int retagged = plan.missed().size() + (int) plan.updates().stream().filter(u -> u.state() != null).count();
         WriteOutcome outcome = new WriteOutcome(report.reportId(), "applied", subnet.id(), plan.updates().size(),
                 plan.inserts().size(), plan.ignored(), retagged);
         recordReport(connection, authorized, outcome);
+        steps.reached("report-recorded");
         return outcome;
     }
 
     /** Serializes writers of one subnet, so two reports cannot both insert the same new address. */
-    private static void lockSubnet(Connection connection, long subnetId) throws SQLException {
+    public static void lockSubnet(Connection connection, long subnetId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT id FROM subnets WHERE id = ? FOR UPDATE")) {
             statement.setLong(1, subnetId);
             statement.executeQuery().close();
         }
     }
 
-    private Optional<WriteOutcome> earlierOutcome(Connection connection, ScanReport report) throws SQLException {
+    /** Report ids are the agent's: another agent's report with the same id is another report. */
+    private Optional<WriteOutcome> earlierOutcome(Connection connection, AuthorizedReport authorized) throws SQLException {
+        ScanReport report = authorized.report();
         String sql = "SELECT subnet_id, updated_count, inserted_count, ignored_count, retagged_count FROM "
-                + reportsTable + " WHERE report_id = ?";
+                + reportsTable + " WHERE agent_id = ? AND report_id = ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, report.reportId().toString());
+            statement.setLong(1, authorized.agent().id());
+            statement.setString(2, report.reportId().toString());
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
                     return Optional.empty();
@@ -232,19 +263,21 @@ public class PhpipamWriter {
             return;
         }
         // One statement shape for every row, so the whole batch goes as one bulk command.
-        String sql = "UPDATE ipaddresses SET lastSeen = ?, mac = COALESCE(?, mac), hostname = COALESCE(?, hostname),"
-                + " state = COALESCE(?, state) WHERE id = ?";
+        // lastSeen only moves forward: a late report of an older scan leaves a newer sighting alone
+        String sql = "UPDATE ipaddresses SET lastSeen = IF(lastSeen IS NULL OR lastSeen < ?, ?, lastSeen),"
+                + " mac = COALESCE(?, mac), hostname = COALESCE(?, hostname), state = COALESCE(?, state) WHERE id = ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (Update update : updates) {
                 statement.setString(1, seen);
-                statement.setString(2, update.mac());
-                statement.setString(3, update.hostname());
+                statement.setString(2, seen);
+                statement.setString(3, update.mac());
+                statement.setString(4, update.hostname());
                 if (update.state() == null) {
-                    statement.setNull(4, Types.INTEGER);
+                    statement.setNull(5, Types.INTEGER);
                 } else {
-                    statement.setInt(4, update.state());
+                    statement.setInt(5, update.state());
                 }
-                statement.setLong(5, update.id());
+                statement.setLong(6, update.id());
                 statement.addBatch();
             }
             statement.executeBatch();
@@ -295,13 +328,17 @@ public class PhpipamWriter {
     }
 
     private static void touchSubnet(Connection connection, PhpipamSubnet subnet, String seen) throws SQLException {
+        // lastScan and lastDiscovery only move forward: a late report of an older scan leaves them alone
         String sql = subnet.discoverSubnet()
-                ? "UPDATE subnets SET lastScan = ?, lastDiscovery = ? WHERE id = ?"
-                : "UPDATE subnets SET lastScan = ? WHERE id = ?";
+                ? "UPDATE subnets SET lastScan = IF(lastScan IS NULL OR lastScan < ?, ?, lastScan),"
+                        + " lastDiscovery = IF(lastDiscovery IS NULL OR lastDiscovery < ?, ?, lastDiscovery) WHERE id = ?"
+                : "UPDATE subnets SET lastScan = IF(lastScan IS NULL OR lastScan < ?, ?, lastScan) WHERE id = ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int index = 1;
             statement.setString(index++, seen);
+            statement.setString(index++, seen);
             if (subnet.discoverSubnet()) {
+                statement.setString(index++, seen);
                 statement.setString(index++, seen);
             }
             statement.setLong(index, subnet.id());
@@ -332,8 +369,9 @@ public class PhpipamWriter {
             statement.setInt(8, outcome.retagged());
             statement.executeUpdate();
         } catch (SQLIntegrityConstraintViolationException e) {
-            // Another server instance applied the same report id between our check and now.
-            throw new PhpipamUnavailable("recording report " + outcome.reportId() + " (applied concurrently)", e);
+            // Another transaction (a concurrent copy of the same report) recorded the id between our check
+            // and now: it was applied once, by the other; this copy is a duplicate, not a failure.
+            throw new ReportAppliedConcurrently(outcome.reportId(), e);
         }
     }
 }

@@ -69,6 +69,7 @@ class AgentWorkFromPhpipamIT {
             properties.setProperty("scanflow.agent.subnets", "127.0.0.0/29"); // ignored: phpIPAM decides
             properties.setProperty("scanflow.agent.scan-on-start", "false");
             properties.setProperty("scanflow.agent.archive.dir", Files.createDirectories(home.resolve("archive")).toString());
+            properties.setProperty("scanflow.agent.spool.dir", home.resolve("spool").toString());
             SettingsSource source = SettingsSource.of(properties);
             ServerRole.configure(app, ServerSettings.from(source, ServerUnderTest.HOME),
                     AgentTokens.ofPlainTokens(Map.of(FakePhpipam.AGENT_CODE, TOKEN)), ServerUnderTest.HOME);

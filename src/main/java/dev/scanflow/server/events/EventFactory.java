@@ -1,7 +1,6 @@
-package dev.scanflow.server.observe;
+package dev.scanflow.server.events;
 
 import dev.scanflow.server.alert.AlertEvent;
-import dev.scanflow.server.events.ScanflowEvent;
 import dev.scanflow.server.history.Recorded;
 import dev.scanflow.server.history.RecordedChange;
 import dev.scanflow.server.intake.AuthorizedReport;

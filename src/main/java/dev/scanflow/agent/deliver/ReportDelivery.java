@@ -1,0 +1,157 @@
+package dev.scanflow.agent.deliver;
+
+import dev.scanflow.agent.spool.Backlog;
+import dev.scanflow.agent.spool.ReportSpool;
+import dev.scanflow.agent.spool.SpooledReport;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides what happens to the spool's oldest report after each attempt to send it (agent-routes/delivery.yaml
+ * sends it over HTTP; another transport is another route using the same decisions):
+ * <ul>
+ *   <li>2xx: acknowledged, it leaves the spool, the next one goes at once;</li>
+ *   <li>400, 401, 403, 409, 413: refused for good, moved to poison/ with the reply, one log line, the next
+ *       one goes at once;</li>
+ *   <li>anything else (a connection error, 5xx, 503, 429, a timeout): it stays first in line and is tried
+ *       again after a capped exponential back-off with jitter, or after Retry-After when the server says;
+ *       without end.</li>
+ * </ul>
+ * Also the backlog's log line (at most once a minute while reports wait) and its metrics.
+ */
+public class ReportDelivery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReportDelivery.class);
+    private static final Set<Integer> PERMANENT = Set.of(400, 401, 403, 409, 413);
+    private static final Duration BACKLOG_LOG_EVERY = Duration.ofMinutes(1);
+
+    private final ReportSpool spool;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final Counter poisoned;
+    private final Counter skipped;
+    private int failures;
+    private Instant notBefore = Instant.EPOCH;
+    private Instant backlogLogged = Instant.EPOCH;
+
+    public ReportDelivery(ReportSpool spool, Backoff backoff, Clock clock, MeterRegistry meters) {
+        this.spool = spool;
+        this.backoff = backoff;
+        this.clock = clock;
+        Gauge.builder("scanflow.agent.spool.reports", spool, s -> s.backlog().count())
+                .description("reports in the spool, not yet acknowledged by the server").register(meters);
+        Gauge.builder("scanflow.agent.spool.oldest.age.seconds", spool, s -> s.backlog().oldestAge().toMillis() / 1000.0)
+                .description("how long the oldest report in the spool has waited").register(meters);
+        Gauge.builder("scanflow.agent.spool.bytes", spool, s -> s.backlog().bytes())
+                .description("bytes of the reports in the spool").register(meters);
+        this.poisoned = Counter.builder("scanflow.agent.reports.poisoned")
+                .description("reports the server refused for good, moved to the poison folder").register(meters);
+        this.skipped = Counter.builder("scanflow.agent.scans.skipped")
+                .description("scans skipped because the spool was full").register(meters);
+    }
+
+    /** The oldest report, when it is time to (re)try it; null while backing off or when none waits. */
+    public synchronized SpooledReport next() {
+        Instant now = clock.instant();
+        logBacklog(now);
+        if (now.isBefore(notBefore)) {
+            return null;
+        }
+        return spool.oldest().orElse(null);
+    }
+
+    public byte[] body(SpooledReport report) throws IOException {
+        return report.read();
+    }
+
+    /**
+     * The server answered {@code status}. Returns the next report to send at once, or null.
+     *
+     * @param retryAfter the Retry-After header (seconds), or null
+     */
+    public synchronized SpooledReport answered(SpooledReport report, Integer status, String retryAfter, String reply)
+            throws IOException {
+        int code = status == null ? 0 : status;
+        if (code >= 200 && code < 300) {
+            spool.acknowledge(report);
+            failures = 0;
+            LOG.info("report {} delivered (HTTP {})", report.reportId(), code);
+            return next();
+        }
+        if (PERMANENT.contains(code)) {
+            spool.poison(report, code, reply);
+            poisoned.increment();
+            failures = 0;
+            LOG.error("report {} refused by the server (HTTP {}), moved to {}: {}", report.reportId(), code,
+                    spool.poisonDirectory(), oneLine(reply));
+            return next();
+        }
+        Duration wait = backoff.after(++failures);
+        Duration told = retryAfter(retryAfter);
+        if (told != null) {
+            wait = told;
+        }
+        notBefore = clock.instant().plus(wait);
+        LOG.warn("report {} not delivered (HTTP {}), attempt {}; next try in {} ms: {}", report.reportId(), code,
+                failures, wait.toMillis(), oneLine(reply));
+        return null;
+    }
+
+    /** No answer at all (connection refused, reset, timed out): tried again after the back-off. */
+    public synchronized void failed(SpooledReport report, Exception cause) {
+        Duration wait = backoff.after(++failures);
+        notBefore = clock.instant().plus(wait);
+        LOG.warn("report {} not delivered, attempt {}; next try in {} ms: {}",
+                report == null ? "?" : report.reportId(), failures, wait.toMillis(), oneLine(String.valueOf(cause)));
+    }
+
+    /** A scan was not run because the spool is full; nothing waiting is ever deleted to make room. */
+    public void scanSkipped(Object what) {
+        skipped.increment();
+        LOG.error("scan of {} skipped: the spool is full ({}, limit {} bytes); the server has not taken the reports",
+                what, spool.backlog(), spool.maxBytes());
+    }
+
+    public boolean spoolFull() {
+        return spool.isFull();
+    }
+
+    private void logBacklog(Instant now) {
+        if (Duration.between(backlogLogged, now).compareTo(BACKLOG_LOG_EVERY) < 0) {
+            return;
+        }
+        Backlog backlog = spool.backlog();
+        if (backlog.count() > 0) {
+            backlogLogged = now;
+            LOG.info("spool backlog: {}", backlog);
+        }
+    }
+
+    private static Duration retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(header.strip());
+            return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
+        } catch (NumberFormatException e) {
+            return null; // an HTTP date: the back-off decides
+        }
+    }
+
+    private static String oneLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        String line = text.replaceAll("\\s+", " ").strip();
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.scanflow.server.apply;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scanflow.report.ReportJson;
+import dev.scanflow.report.ScanReport;
+import dev.scanflow.server.intake.AuthorizedReport;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The chunks of scans whose other chunks have not all arrived, in ScanFlow's schema (db/scanflow V4): stored
+ * in the transaction that writes the chunk's phpIPAM rows, read and deleted in the one that applies the whole
+ * scan's deltas. Nothing of a scan waits only in memory.
+ *
+ * <p>The rows are the truth; chunks this server kept are also remembered parsed (after their commit), so the
+ * chunk that completes a large scan does not read and parse every other chunk back. A chunk another server
+ * kept, or one kept before a restart, is read from its row.
+ */
+public class PendingChunks {
+
+    /** One scan with chunks waiting, oldest chunk first. */
+    public record PendingScan(long agentId, long subnetId, UUID scanId, Instant firstReceived) {
+    }
+
+    private record ScanRef(long agentId, long subnetId, UUID scanId) {
+    }
+
+    private final String table;
+    private final ObjectMapper json = ReportJson.mapper();
+    private final Map<ScanRef, Map<Integer, ScanReport>> remembered = new ConcurrentHashMap<>();
+
+    public PendingChunks(String scanflowSchema) {
+        if (!scanflowSchema.matches("[A-Za-z0-9_]{1,64}")) {
+            throw new IllegalArgumentException("ScanFlow schema name must match [A-Za-z0-9_]{1,64}: " + scanflowSchema);
+        }
+        this.table = "`" + scanflowSchema + "`.pending_chunks";
+    }
+
+    /** Keeps a chunk; a chunk index kept before (a resent chunk under another report id) keeps its first copy. */
+    public void store(Connection connection, AuthorizedReport authorized, Instant receivedAt) throws SQLException {
+        ScanReport report = authorized.report();
+        String sql = "INSERT IGNORE INTO " + table + " (agent_id, subnet_id, scan_id, chunk_index, chunk_count, report_id,"
+                + " received_at, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, authorized.agent().id());
+            statement.setLong(2, authorized.subnet().id());
+            statement.setString(3, report.chunk().scanId().toString());
+            statement.setInt(4, report.chunk().index());
+            statement.setInt(5, report.chunk().count());
+            statement.setString(6, report.reportId().toString());
+            statement.setObject(7, LocalDateTime.ofInstant(receivedAt, ZoneOffset.UTC));
+            statement.setBytes(8, gzip(json.writeValueAsBytes(report)));
+            statement.executeUpdate();
+        } catch (IOException e) {
+            throw new IllegalStateException("report " + report.reportId() + " cannot be written as JSON", e);
+        }
+    }
+
+    /** The kept chunks of one scan, by index. */
+    public List<ScanReport> chunksOf(Connection connection, long agentId, long subnetId, UUID scanId) throws SQLException {
+        return chunksOf(connection, agentId, subnetId, scanId, null);
+    }
+
+    /**
+     * The kept chunks of one scan, by index; {@code current} (the chunk this transaction just stored, or null)
+     * is taken as it is, chunks remembered after their commit too, the others are read from their rows.
+     */
+    public List<ScanReport> chunksOf(Connection connection, long agentId, long subnetId, UUID scanId, ScanReport current)
+            throws SQLException {
+        Map<Integer, ScanReport> known = remembered.getOrDefault(new ScanRef(agentId, subnetId, scanId), Map.of());
+        List<Integer> indexes = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT chunk_index FROM " + table
+                + " WHERE agent_id = ? AND subnet_id = ? AND scan_id = ? ORDER BY chunk_index")) {
+            statement.setLong(1, agentId);
+            statement.setLong(2, subnetId);
+            statement.setString(3, scanId.toString());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    indexes.add(rows.getInt(1));
+                }
+            }
+        }
+        List<ScanReport> chunks = new ArrayList<>();
+        for (int index : indexes) {
+            if (current != null && current.chunk() != null && current.chunk().index() == index) {
+                chunks.add(current);
+            } else if (known.containsKey(index)) {
+                chunks.add(known.get(index));
+            } else {
+                chunks.add(read(connection, agentId, subnetId, scanId, index));
+            }
+        }
+        return chunks;
+    }
+
+    private ScanReport read(Connection connection, long agentId, long subnetId, UUID scanId, int index) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT report FROM " + table
+                + " WHERE agent_id = ? AND subnet_id = ? AND scan_id = ? AND chunk_index = ?")) {
+            statement.setLong(1, agentId);
+            statement.setLong(2, subnetId);
+            statement.setString(3, scanId.toString());
+            statement.setInt(4, index);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return json.readValue(gunzip(rows.getBytes(1)), ScanReport.class);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("a kept chunk of scan " + scanId + " cannot be read back", e);
+        }
+    }
+
+    /** After the commit that kept {@code report}: it is remembered parsed. */
+    public void remember(long agentId, long subnetId, ScanReport report) {
+        remembered.computeIfAbsent(new ScanRef(agentId, subnetId, report.chunk().scanId()), k -> new ConcurrentSkipListMap<>())
+                .putIfAbsent(report.chunk().index(), report);
+    }
+
+    /** After the commit that applied the scan (or when it rolled back): nothing of it is remembered. */
+    public void forget(long agentId, long subnetId, UUID scanId) {
+        remembered.remove(new ScanRef(agentId, subnetId, scanId));
+    }
+
+    private static byte[] gzip(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 8 + 64);
+        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+            zip.write(bytes);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] gunzip(byte[] bytes) throws IOException {
+        try (GZIPInputStream zip = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+            return zip.readAllBytes();
+        }
+    }
+
+    /** Forgets a scan's chunks: its deltas are being stored in the same transaction. */
+    public void delete(Connection connection, long agentId, long subnetId, UUID scanId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + table
+                + " WHERE agent_id = ? AND subnet_id = ? AND scan_id = ?")) {
+            statement.setLong(1, agentId);
+            statement.setLong(2, subnetId);
+            statement.setString(3, scanId.toString());
+            statement.executeUpdate();
+        }
+    }
+
+    /** Scans whose first chunk arrived before {@code cutoff}: they are applied with what came. */
+    public List<PendingScan> waitingSince(Connection connection, Instant cutoff) throws SQLException {
+        String sql = "SELECT agent_id, subnet_id, scan_id, MIN(received_at) AS first_received FROM " + table
+                + " GROUP BY agent_id, subnet_id, scan_id HAVING MIN(received_at) < ? ORDER BY first_received";
+        List<PendingScan> scans = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setObject(1, LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    scans.add(new PendingScan(rows.getLong("agent_id"), rows.getLong("subnet_id"),
+                            UUID.fromString(rows.getString("scan_id")),
+                            rows.getObject("first_received", LocalDateTime.class).toInstant(ZoneOffset.UTC)));
+                }
+            }
+        }
+        return scans;
+    }
+}

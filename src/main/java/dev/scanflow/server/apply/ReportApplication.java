@@ -1,0 +1,271 @@
+package dev.scanflow.server.apply;
+
+import dev.scanflow.report.ScanReport;
+import dev.scanflow.server.alert.AlertEngine;
+import dev.scanflow.server.alert.AlertEvent;
+import dev.scanflow.server.alert.AlertKey;
+import dev.scanflow.server.delta.DeltaResult;
+import dev.scanflow.server.delta.Observation;
+import dev.scanflow.server.delta.ScanAssembly;
+import dev.scanflow.server.delta.SubnetKey;
+import dev.scanflow.server.events.EventFactory;
+import dev.scanflow.server.events.ScanflowEvent;
+import dev.scanflow.server.history.HistoryRepository;
+import dev.scanflow.server.history.ObservationRecorder;
+import dev.scanflow.server.history.Recorded;
+import dev.scanflow.server.history.RecordedChange;
+import dev.scanflow.server.history.StaleState;
+import dev.scanflow.server.intake.AuthorizedReport;
+import dev.scanflow.server.intake.ReportAuthorization;
+import dev.scanflow.server.intake.ReportRejected;
+import dev.scanflow.server.phpipam.PhpipamUnavailable;
+import dev.scanflow.server.phpipam.PhpipamWriter;
+import dev.scanflow.server.phpipam.ReportAppliedConcurrently;
+import dev.scanflow.server.phpipam.WriteOutcome;
+import dev.scanflow.server.store.StepHook;
+import dev.scanflow.server.store.Transaction;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's one use case, "apply a report", whatever transport brought it (routes/apply-report.yaml):
+ * check its times → authorize → phpIPAM write → record the report id → gather the scan's chunks → delta →
+ * history → alerts → commit → events.
+ *
+ * <p>What is in which transaction, in one place: everything from the phpIPAM write to the alerts is ONE
+ * transaction. A chunk whose scan is not complete is kept in {@code pending_chunks} in that transaction; the
+ * chunk that completes the scan reads the others back and stores the whole scan's deltas in its own
+ * transaction, deleting them. So a crash at any point either leaves the report unapplied (the agent sends it
+ * again and it is applied then) or applied with all its deltas (the resent copy is a duplicate); nothing is
+ * lost, nothing counted twice. Events are published after the commit; the change log holds them durably.
+ *
+ * <p>Scans whose chunks do not all arrive within the chunk timeout are applied with what came by
+ * {@link #applyOverdueScans()}, also from the database.
+ */
+public class ReportApplication {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReportApplication.class);
+
+    private final DataSource dataSource;
+    private final ReportTimes times;
+    private final ReportAuthorization authorization;
+    private final PhpipamWriter phpipam;
+    private final Deltas deltas;
+    private final Clock clock;
+    private final StepHook steps;
+    private final ConcurrentHashMap<Long, Object> subnetLocks = new ConcurrentHashMap<>();
+
+    /** The delta side, absent when scanflow.deltas.enabled=false. */
+    public record Deltas(PendingChunks pending, ObservationRecorder recorder, HistoryRepository history,
+                         AlertEngine alerts, EventFactory events, Duration chunkTimeout) {
+    }
+
+    public ReportApplication(DataSource dataSource, ReportTimes times, ReportAuthorization authorization,
+                             PhpipamWriter phpipam, Deltas deltas, Clock clock, StepHook steps) {
+        this.dataSource = dataSource;
+        this.times = times;
+        this.authorization = authorization;
+        this.phpipam = phpipam;
+        this.deltas = deltas;
+        this.clock = clock;
+        this.steps = steps;
+    }
+
+    /**
+     * Applies one report sent by the agent whose token names {@code tokenAgentCode}.
+     *
+     * @throws ReportRejected      when the report can never be applied (400, 403, 409): resending will not help
+     * @throws PhpipamUnavailable  when the database failed: nothing was applied, the report may be sent again
+     */
+    public Applied apply(ScanReport report, String tokenAgentCode) {
+        times.check(report);
+        AuthorizedReport authorized = authorization.authorize(report, tokenAgentCode);
+        steps.reached("authorized");
+        // one subnet's reports one at a time in this JVM (the database's subnet lock does it across servers),
+        // so the in-memory state the delta starts from is the committed one
+        synchronized (subnetLocks.computeIfAbsent(authorized.subnet().id(), id -> new Object())) {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    Result result = Transaction.run(dataSource, connection -> applyInTransaction(connection, authorized),
+                            r -> !r.outcome().isDuplicate());
+                    steps.reached("committed");
+                    remember(result, authorized);
+                    return new Applied(result.outcome(), published(result, authorized));
+                } catch (ReportAppliedConcurrently concurrent) {
+                    // a copy of the same report won the race: it was applied once, this is the duplicate
+                    return new Applied(phpipam.earlierOutcome(authorized), List.of());
+                } catch (StaleState stale) {
+                    // another server stored this subnet's state meanwhile: start again from the stored one
+                    deltas.recorder().forget(new SubnetKey(authorized.agent().name(), authorized.subnet().id()));
+                    if (attempt > 0) {
+                        throw new PhpipamUnavailable("storing the deltas of report " + report.reportId(), stale);
+                    }
+                } catch (SQLException e) {
+                    throw new PhpipamUnavailable("applying report " + report.reportId() + " to subnet "
+                            + authorized.subnet().id(), e);
+                }
+            }
+        }
+    }
+
+    /** What one transaction did: the phpIPAM outcome, and the stored observation when the scan was completed. */
+    private record Result(WriteOutcome outcome, Recorded recorded, ScanReport waiting) {
+
+        Result(WriteOutcome outcome, Recorded recorded) {
+            this(outcome, recorded, null);
+        }
+    }
+
+    private Result applyInTransaction(Connection connection, AuthorizedReport authorized) throws SQLException {
+        WriteOutcome outcome = phpipam.writeInTransaction(connection, authorized, steps);
+        if (outcome.isDuplicate() || deltas == null) {
+            return new Result(outcome, null);
+        }
+        ScanReport report = authorized.report();
+        List<ScanReport> chunks;
+        if (report.chunk() == null || report.chunk().count() == 1) {
+            chunks = List.of(report);
+        } else {
+            deltas.pending().store(connection, authorized, clock.instant());
+            chunks = deltas.pending().chunksOf(connection, authorized.agent().id(), authorized.subnet().id(),
+                    report.chunk().scanId(), report);
+            steps.reached("chunks-gathered");
+            if (chunks.size() < report.chunk().count()) {
+                return new Result(outcome, null, report);
+            }
+            deltas.pending().delete(connection, authorized.agent().id(), authorized.subnet().id(), report.chunk().scanId());
+        }
+        return new Result(outcome, observe(connection, authorized, assemble(chunks)));
+    }
+
+    /** A chunk kept for later is remembered parsed; a completed scan's chunks are forgotten. */
+    private void remember(Result result, AuthorizedReport authorized) {
+        ScanReport report = authorized.report();
+        if (deltas == null || report.chunk() == null || result.outcome().isDuplicate()) {
+            return;
+        }
+        if (result.waiting() != null) {
+            deltas.pending().remember(authorized.agent().id(), authorized.subnet().id(), result.waiting());
+        } else {
+            deltas.pending().forget(authorized.agent().id(), authorized.subnet().id(), report.chunk().scanId());
+        }
+    }
+
+    private static ScanAssembly assemble(List<ScanReport> chunks) {
+        try {
+            ScanAssembly assembly = ScanAssembly.startWith(chunks.get(0));
+            chunks.stream().skip(1).forEach(assembly::add);
+            return assembly;
+        } catch (IllegalArgumentException e) {
+            // chunks that contradict each other (another count, agent or subnet under one scan id) can never
+            // be applied: refused, so the agent does not resend it forever
+            throw new ReportRejected(409, e.getMessage());
+        }
+    }
+
+    /** delta → history → alerts, on the caller's transaction; null when the scan was stored before. */
+    private Recorded observe(Connection connection, AuthorizedReport authorized, ScanAssembly assembly) throws SQLException {
+        if (!assembly.isComplete()) {
+            LOG.warn("scan {} of {} applied without chunks {}: their addresses stay unknown", assembly.scanId(),
+                    assembly.subnet(), assembly.missingChunks());
+        }
+        SubnetKey key = new SubnetKey(authorized.agent().name(), authorized.subnet().id());
+        Observation observation = assembly.observation();
+        DeltaResult result = deltas.recorder().delta(key, authorized.subnet().cidr(), observation);
+        steps.reached("delta");
+        HistoryRepository history = deltas.history();
+        OptionalLong ref = history.begin(connection, result);
+        if (ref.isEmpty()) {
+            return null;
+        }
+        List<RecordedChange> changes = history.storeDelta(connection, ref.getAsLong(), result);
+        steps.reached("history");
+        List<AlertEvent> alertEvents = List.of();
+        Set<AlertKey> concerned = deltas.alerts().keysConcerned(result);
+        if (!concerned.isEmpty()) {
+            alertEvents = history.storeAlertEvents(connection, ref.getAsLong(), deltas.alerts().evaluate(result,
+                    history.lockAlerts(connection, ref.getAsLong(), key, concerned)));
+        }
+        steps.reached("alerts");
+        history.advance(connection, ref.getAsLong(), result);
+        return new Recorded(result, changes, alertEvents, false);
+    }
+
+    private List<ScanflowEvent> published(Result result, AuthorizedReport authorized) {
+        if (result.recorded() == null) {
+            return List.of();
+        }
+        deltas.recorder().committed(result.recorded().delta());
+        Recorded recorded = result.recorded();
+        LOG.info("scan {} of {} by {}: {} changes, {} alert events", recorded.delta().observation().scanId(),
+                authorized.subnet().cidr(), authorized.agent().name(), recorded.changes().size(),
+                recorded.alertEvents().size());
+        return deltas.events().events(recorded, authorized);
+    }
+
+    /**
+     * Applies, with what came, every scan whose first chunk arrived longer than the chunk timeout ago: the
+     * missing chunks' addresses stay unknown, never gone. Returns the events to publish.
+     */
+    public List<ScanflowEvent> applyOverdueScans() {
+        if (deltas == null) {
+            return List.of();
+        }
+        List<PendingChunks.PendingScan> overdue;
+        try (Connection connection = dataSource.getConnection()) {
+            overdue = deltas.pending().waitingSince(connection, clock.instant().minus(deltas.chunkTimeout()));
+        } catch (SQLException e) {
+            throw new PhpipamUnavailable("reading the scans that wait for chunks", e);
+        }
+        List<ScanflowEvent> events = new ArrayList<>();
+        for (PendingChunks.PendingScan scan : overdue) {
+            synchronized (subnetLocks.computeIfAbsent(scan.subnetId(), id -> new Object())) {
+                events.addAll(applyOverdue(scan));
+            }
+        }
+        return events;
+    }
+
+    private List<ScanflowEvent> applyOverdue(PendingChunks.PendingScan scan) {
+        AuthorizedReport[] context = new AuthorizedReport[1];
+        try {
+            Recorded recorded = Transaction.run(dataSource, connection -> {
+                PhpipamWriter.lockSubnet(connection, scan.subnetId());
+                List<ScanReport> chunks = deltas.pending().chunksOf(connection, scan.agentId(), scan.subnetId(), scan.scanId());
+                if (chunks.isEmpty()) {
+                    return null;
+                }
+                deltas.pending().delete(connection, scan.agentId(), scan.subnetId(), scan.scanId());
+                try {
+                    context[0] = authorization.authorize(chunks.get(0), chunks.get(0).agentCode());
+                } catch (ReportRejected gone) {
+                    // phpIPAM no longer assigns the subnet to the agent: its phpIPAM rows are written, its
+                    // deltas cannot be attributed any more
+                    LOG.warn("scan {} dropped from the deltas: {}", scan.scanId(), gone.getMessage());
+                    return null;
+                }
+                return observe(connection, context[0], assemble(chunks));
+            }, r -> true);
+            deltas.pending().forget(scan.agentId(), scan.subnetId(), scan.scanId());
+            if (recorded == null) {
+                return List.of();
+            }
+            return published(new Result(null, recorded), context[0]);
+        } catch (StaleState stale) {
+            deltas.recorder().forget(stale.key());
+            return List.of();
+        } catch (SQLException e) {
+            throw new PhpipamUnavailable("applying overdue scan " + scan.scanId(), e);
+        }
+    }
+}
