@@ -94,6 +94,8 @@ public final class ServerRole {
         // Camel 4.17 looks for platform-http's router on 8080 when management has a port of its own:
         // management shares the business port instead (docs/stack.md).
         Observability.configure(app, settings.port());
+        // the same address as the server, or Camel's endpoint summary reads 0.0.0.0 while bound to 127.0.0.1
+        app.property("camel.management.host", settings.host());
     }
 
     /** Deltas, history and alerts (routes/scan-deltas.yaml); off, the intake only writes phpIPAM. */

@@ -75,7 +75,7 @@ public final class DeltaText {
         } else if (up != null) {
             out.append("-Host is gone.\n+Host is up.\n");
         } else if (gone != null) {
-            out.append("-Host is up.\n+Host is gone (missed by ").append(gone.misses()).append(" covering scans).\n");
+            out.append("-Host is up.\n+Host is gone (missed by ").append(coveringScans(gone.misses())).append(").\n");
         }
         if (mac != null) {
             out.append("-MAC Address: ").append(ServiceText.printable(mac.before())).append('\n');
@@ -150,5 +150,10 @@ public final class DeltaText {
                 out.append(line.toString().stripTrailing()).append('\n');
             }
         }
+    }
+
+    /** "1 covering scan", "2 covering scans". */
+    static String coveringScans(int count) {
+        return count + (count == 1 ? " covering scan" : " covering scans");
     }
 }

@@ -34,7 +34,9 @@ import java.util.Set;
  *   <li>MAC and host name change only from one known value to another: a scan that saw no MAC (a host
  *       behind a router) or resolved no name (nmap -n) says nothing about them. A first value is learned
  *       quietly, as is a first service on a port opened without -sV.</li>
- *   <li>A gone host keeps its ports: whether they are closed is unknown until a scan covers them.</li>
+ *   <li>A host confirmed gone has no open ports: its ports leave the state with it (the history closes
+ *       them), as a network engineer reads "gone"; the change is the host's, no port change is emitted
+ *       for each of them, as ndiff shows a host that went down. Ports seen on its return open again.</li>
  * </ul>
  * Observations are applied in the order they are given (the per-subnet aggregator passes them as they
  * complete), so a long port scan that overlaps a later discovery still counts. One that ended before the
@@ -139,6 +141,7 @@ public final class DeltaEngine {
             }
             int changesBefore = changes.size();
             HostStatus status;
+            boolean goneNow = false;
             int hostMisses;
             long mac;
             String hostname;
@@ -181,6 +184,7 @@ public final class DeltaEngine {
                         changes.add(new Change.HostGone(address(high, low), hostMisses, MacAddress.format(mac), hostname));
                         status = HostStatus.GONE;
                         hostMisses = 0;
+                        goneNow = true;
                     }
                 }
             }
@@ -202,6 +206,12 @@ public final class DeltaEngine {
                         services = anyService ? Arrays.copyOf(portServices, portCount) : null;
                     }
                 }
+            }
+            if (goneNow && portKeys.length > 0) {
+                portsChanged = true;
+                portKeys = HostRecord.NO_KEYS;
+                portMisses = null;
+                services = null;
             }
             boolean hostChanged = record == null || status != record.status || hostMisses != record.misses
                     || mac != record.mac || !Objects.equals(hostname, record.hostname);

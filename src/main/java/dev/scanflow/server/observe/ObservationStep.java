@@ -1,5 +1,6 @@
 package dev.scanflow.server.observe;
 
+import dev.scanflow.server.delta.Observation;
 import dev.scanflow.server.delta.ScanAssembly;
 import dev.scanflow.server.delta.SubnetKey;
 import dev.scanflow.server.history.ObservationRecorder;
@@ -29,6 +30,9 @@ public class ObservationStep {
                     assembly.subnet(), assembly.missingChunks());
         }
         SubnetKey key = new SubnetKey(authorized.agent().name(), authorized.subnet().id());
-        return recorder.record(key, authorized.subnet().cidr(), assembly.observation());
+        Observation observation = assembly.observation();
+        // as phpIPAM: a pool's every address is a host, otherwise not its network and broadcast addresses
+        return recorder.record(key, authorized.subnet().cidr(),
+                authorized.subnet().isPool() ? observation : observation.withoutNetworkAndBroadcast());
     }
 }
