@@ -3,6 +3,8 @@ package dev.scanflow.launch;
 import dev.scanflow.agent.archive.RawOutputArchive;
 import dev.scanflow.agent.phpipam.PhpipamApiSettings;
 import dev.scanflow.agent.phpipam.PhpipamWorkSource;
+import dev.scanflow.agent.status.AgentWorkHealthCheck;
+import dev.scanflow.agent.status.AgentWorkStatus;
 import dev.scanflow.agent.plan.ScanPlanner;
 import dev.scanflow.agent.report.AgentCredentials;
 import dev.scanflow.agent.report.ReportAssembler;
@@ -62,6 +64,16 @@ public final class AgentRole {
         app.closeOnStop(serviceScans::shutdownNow);
         // phpIPAM's API decides what to scan and how when it is configured (issue 4); otherwise the config file
         Optional<PhpipamWorkSource> work = phpipamApi.map(api -> PhpipamWorkSource.create(api, meterRegistry));
+        AgentWorkStatus workStatus = new AgentWorkStatus(clock);
+        // registered once the context runs, so the health endpoint lists it from the first answer on
+        app.onStarted(context -> {
+            org.apache.camel.health.HealthCheckRegistry registry = org.apache.camel.health.HealthCheckRegistry.get(context);
+            if (registry != null) {
+                AgentWorkHealthCheck check = new AgentWorkHealthCheck(workStatus);
+                check.setCamelContext(context);
+                registry.register(check);
+            }
+        });
         app.bean("assignedSubnets", work.<Object>map(source -> source).orElseGet(() -> new AssignedSubnets(settings.subnets())))
                 .bean("scanPlanner", work.map(source -> new ScanPlanner(settings, cidr -> Optional.of(source.assigned(cidr))))
                         .orElseGet(() -> new ScanPlanner(settings)))
@@ -77,6 +89,8 @@ public final class AgentRole {
                 .bean("reportAssembler", new ReportAssembler(settings.code(), clock))
                 .bean("rawOutputArchive", new RawOutputArchive(archiveDir, settings.archive().retentionDays(), clock))
                 .bean("agentCredentials", new AgentCredentials(settings.token()))
+                .bean("agentWorkStatus", workStatus)
+
                 .bean("reportJson", ReportJson.mapper())
                 .bean(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry)
                 .property("scanflow.agent.schedule", settings.schedule())

@@ -65,6 +65,8 @@ final class FakePhpipam implements AutoCloseable {
     volatile boolean appEnabled = true;
     /** force phpIPAM's 503 "SSL connection is required for API" (a plain-HTTP server answers it by itself) */
     volatile boolean sslRequired = false;
+    /** api.app_code as phpIPAM holds it now: change it to revoke the code the agent has */
+    volatile String appCode = APP_CODE;
     /** api.app_security: ssl_code, ssl_token or none */
     volatile String security = "ssl_code";
     /** phpIPAM users for the user-token modes: name → password */
@@ -433,7 +435,7 @@ final class FakePhpipam implements AutoCloseable {
                 error(exchange, 503, "SSL connection is required for API");
             } else if (!security.equals("ssl_code")) {
                 userTokenApp(exchange, segments, query, token);
-            } else if (token == null || !token.equals(APP_CODE) && !token.equals(OTHER_APP_CODE)) {
+            } else if (token == null || !token.equals(appCode) && !token.equals(OTHER_APP_CODE)) {
                 exchange.getResponseHeaders().add("Location", "/api//user/");
                 error(exchange, 401, "Unauthorized");
             } else if (token.equals(OTHER_APP_CODE)) {
