@@ -94,8 +94,16 @@ public final class ServerRole {
         // Camel 4.17 looks for platform-http's router on 8080 when management has a port of its own:
         // management shares the business port instead (docs/stack.md).
         Observability.configure(app, settings.port());
-        // the same address as the server, or Camel's endpoint summary reads 0.0.0.0 while bound to 127.0.0.1
-        app.property("camel.management.host", settings.host());
+        // Camel's own "HTTP endpoints summary" always prints http://0.0.0.0 (a constant in Camel 4.17), whatever
+        // the server is bound to: log4j2.xml quiets it and this line says where the server really listens
+        app.onStarted(context -> org.slf4j.LoggerFactory.getLogger(ServerRole.class).info(
+                "ScanFlow server listening on http://{}:{}: POST /api/v1/reports (agents), /api/v1/ (operator API),"
+                        + " /observe/health, /observe/metrics", hostForUrl(settings.host()), settings.port()));
+    }
+
+    /** An IPv6 literal in brackets, as a URL needs it. */
+    static String hostForUrl(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     /** Deltas, history and alerts (routes/scan-deltas.yaml); off, the intake only writes phpIPAM. */
