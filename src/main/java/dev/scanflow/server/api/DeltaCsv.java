@@ -61,8 +61,11 @@ public final class DeltaCsv {
     }
 
     static String closedBy(Change.PortClosed closed) {
-        return closed.closedBy() == Change.ClosedBy.REPORTED_CLOSED ? "reported closed by the scanner"
-                : "missed by " + DeltaText.coveringScans(closed.misses());
+        return switch (closed.closedBy()) {
+            case REPORTED_CLOSED -> "reported closed by the scanner";
+            case HOST_GONE -> "host gone";
+            case MISSED -> "missed by " + DeltaText.coveringScans(closed.misses());
+        };
     }
 
     static String fields(Change.ServiceChanged change) {

@@ -101,7 +101,7 @@ public final class DeltaText {
         } else if (change instanceof Change.PortClosed closed) {
             table.row('-', port, "open", ServiceText.name(closed.lastService()), ServiceText.version(closed.lastService(), false));
             table.row('+', port, "closed", ServiceText.name(closed.lastService()),
-                    closed.closedBy() == Change.ClosedBy.MISSED ? "(" + DeltaCsv.closedBy(closed) + ")" : "");
+                    closed.closedBy() != Change.ClosedBy.REPORTED_CLOSED ? "(" + DeltaCsv.closedBy(closed) + ")" : "");
         } else if (change instanceof Change.ServiceChanged service) {
             // CPEs are no column of nmap's table: shown only when they are what changed
             boolean cpes = service.fields().contains(ServiceField.CPES);

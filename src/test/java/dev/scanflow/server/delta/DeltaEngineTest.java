@@ -329,8 +329,9 @@ class DeltaEngineTest {
         Subnet subnet = new Subnet();
         subnet.see(fullScan().host(up("10.0.0.1").open("tcp", 22)).build());
         assertEquals(List.of(), subnet.see(fullScan().build()));
-        assertEquals(List.of(ChangeType.HOST_GONE), types(subnet.see(fullScan().build())),
-                "nmap without -Pn: down, ports unprobed, so no port change of their own");
+        assertEquals(List.of(new HostGone(ip("10.0.0.1"), 2, null, null),
+                        new PortClosed(ip("10.0.0.1"), "tcp", 22, ClosedBy.HOST_GONE, 2, null)),
+                subnet.see(fullScan().build()), "nmap without -Pn: down, ports unprobed, but a gone host has none open");
         HostRecord host = subnet.host("10.0.0.1");
         assertEquals(0, host.portCount(), "a host confirmed gone has no open ports");
     }
@@ -415,7 +416,7 @@ class DeltaEngineTest {
         assertEquals(List.of("2001:db8:5f::11 HOST_NEW", "2001:db8:5f::11 PORT_OPENED"),
                 changes.stream().map(c -> c.address() + " " + c.type()).toList());
         subnet.see(v2("2001:db8:5f::/64").liveness("2001:db8:5f::/64").probe("tcp", "22", "2001:db8:5f::/64").build());
-        assertEquals(List.of(ChangeType.HOST_GONE),
+        assertEquals(List.of(ChangeType.HOST_GONE, ChangeType.PORT_CLOSED),
                 types(subnet.see(v2("2001:db8:5f::/64").liveness("2001:db8:5f::/64").probe("tcp", "22", "2001:db8:5f::/64").build())));
         assertEquals(List.of(), subnet.see(v2("2001:db8:5f::/64").probe("tcp", "22", "2001:db8:5f::/64").build()));
         assertEquals(List.of(), subnet.see(v2("2001:db8:5f::/64").probe("tcp", "22", "2001:db8:5f::/64").build()),
