@@ -34,6 +34,8 @@ import java.util.Map;
  * @param subnetProfiles scanflow.agent.subnet-profiles: {@code cidr=profile} pairs overriding the profile
  * @param ports          scanflow.agent.ports: TCP ports the ports and services-nmap profiles probe
  * @param excludePorts   scanflow.agent.exclude-ports: ports never probed (taken out of the port list)
+ * @param topPorts       scanflow.agent.top-ports: 0 (default) or N, nmap's N most common TCP ports instead of
+ *                       scanflow.agent.ports; nmap runs take --top-ports N, masscan and coverage nmap's resolved list
  * @param excludeAddresses scanflow.agent.exclude-addresses: addresses and CIDRs never probed by any profile
  * @param chunkPrefixV4  scanflow.agent.chunk-prefix.ipv4: larger IPv4 subnets are scanned in chunks of this
  *                       prefix length, one report each, default 24
@@ -58,7 +60,7 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                             List<Cidr> excludeAddresses, int chunkPrefixV4, int chunkPrefixV6, Duration statsEvery,
                             TcpScan tcpScan, int serviceScanParallelism, Masscan masscan, Archive archive,
                             String managementHost, ManagementSettings management, ClientTls deliveryTls,
-                            Delivery delivery) {
+                            Delivery delivery, int topPorts) {
 
     /** The default port list: nmap's 20 most common TCP ports, plus PostgreSQL and 8443. */
     public static final String DEFAULT_PORTS =
@@ -152,7 +154,22 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
         ScanProfile profile = profile(source.string("scanflow.agent.profile", "discovery"), "scanflow.agent.profile");
         Map<Cidr, ScanProfile> subnetProfiles = subnetProfiles(source, subnets);
         PortList excludePorts = ports(source, "scanflow.agent.exclude-ports", "");
-        PortList ports = ports(source, "scanflow.agent.ports", DEFAULT_PORTS).minus(excludePorts);
+        int topPorts = source.integer("scanflow.agent.top-ports", 0, 0, 65535);
+        if (topPorts > 0 && source.raw("scanflow.agent.ports") != null) {
+            throw new InvalidSettings("scanflow.agent.top-ports and scanflow.agent.ports are given both: set one");
+        }
+        PortList ports;
+        if (topPorts > 0) {
+            try {
+                // nmap's own list on this machine, for coverage and masscan; nmap runs keep --top-ports N
+                ports = dev.scanflow.agent.scan.TopPorts.resolve(source.string("scanflow.agent.nmap", "nmap"), topPorts)
+                        .minus(excludePorts);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettings("scanflow.agent.top-ports: " + e.getMessage());
+            }
+        } else {
+            ports = ports(source, "scanflow.agent.ports", DEFAULT_PORTS).minus(excludePorts);
+        }
         List<Cidr> excludeAddresses = cidrs(source, "scanflow.agent.exclude-addresses", "");
         int chunkV4 = source.integer("scanflow.agent.chunk-prefix.ipv4", 24, 8, 32);
         int chunkV6 = source.integer("scanflow.agent.chunk-prefix.ipv6", 120, 64, 128);
@@ -185,8 +202,9 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                 tcpScan, serviceScanParallelism, masscan, archive,
                 source.string("scanflow.agent.management-host", "127.0.0.1"),
                 ManagementSettings.from(source, "scanflow.agent.operator-token"),
-                ClientTls.from(source), delivery);
+                ClientTls.from(source), delivery, topPorts);
         settings.checkScanSizes();
+        settings.checkReportLimits();
         return settings;
     }
 
@@ -252,6 +270,54 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
             return java.net.InetAddress.getByAddress(IpAddress.parse(name).bytes()).isLoopbackAddress();
         } catch (RuntimeException | java.net.UnknownHostException e) {
             return false;
+        }
+    }
+
+    /**
+     * Refuses, at start, settings whose reports the server would refuse after every scan: an argument of the
+     * command longer than the schema allows (a long port list, many excluded addresses), too many arguments,
+     * or chunks that may hold more hosts than one report can. For every profile in use, also the default one
+     * that subnets from phpIPAM get.
+     */
+    private void checkReportLimits() {
+        java.util.Set<ScanProfile> inUse = new java.util.HashSet<>(subnetProfiles.values());
+        inUse.add(profile);
+        subnets.forEach(subnet -> inUse.add(profileFor(subnet)));
+        String portArgument = ports.toString();
+        for (ScanProfile used : inUse) {
+            if (used == ScanProfile.DISCOVERY) {
+                continue;
+            }
+            // nmap keeps "--top-ports N [--exclude-ports ...]"; masscan takes the list itself
+            boolean listOnCommandLine = used == ScanProfile.PORTS || topPorts == 0;
+            String argument = listOnCommandLine ? portArgument : excludePorts.toString();
+            if (argument.length() > dev.scanflow.report.ReportLimits.MAX_COMMAND_ARGUMENT) {
+                throw new InvalidSettings((topPorts > 0 ? "scanflow.agent.top-ports=" + topPorts : "scanflow.agent.ports")
+                        + ": the port list is " + argument.length() + " characters in nmap's syntax, and the server refuses"
+                        + " a report whose command has an argument over " + dev.scanflow.report.ReportLimits.MAX_COMMAND_ARGUMENT
+                        + " characters (profile " + used + (used == ScanProfile.PORTS ? ", masscan's -p" : "") + "); "
+                        + (used == ScanProfile.PORTS ? "use fewer ports, or the services-nmap profile with scanflow.agent.top-ports"
+                        : "use scanflow.agent.top-ports=N, which nmap takes as --top-ports N"));
+            }
+        }
+        String excluded = String.join(",", excludeAddresses.stream().map(Cidr::toString).toList());
+        if (excluded.length() > dev.scanflow.report.ReportLimits.MAX_COMMAND_ARGUMENT) {
+            throw new InvalidSettings("scanflow.agent.exclude-addresses: " + excluded.length() + " characters as nmap's"
+                    + " --exclude argument, over the " + dev.scanflow.report.ReportLimits.MAX_COMMAND_ARGUMENT
+                    + " the server accepts in one argument of a report's command; exclude larger blocks");
+        }
+        // about 24 arguments of its own, and masscan repeats --exclude <cidr> per excluded block
+        int arguments = 24 + 2 * excludeAddresses.size();
+        if (arguments > dev.scanflow.report.ReportLimits.MAX_COMMAND_ARGUMENTS) {
+            throw new InvalidSettings("scanflow.agent.exclude-addresses: " + excludeAddresses.size() + " blocks make a"
+                    + " masscan command of about " + arguments + " arguments, over the "
+                    + dev.scanflow.report.ReportLimits.MAX_COMMAND_ARGUMENTS + " the server accepts in a report; exclude larger blocks");
+        }
+        long chunkAddresses = 1L << (32 - chunkPrefixV4);
+        if (chunkAddresses > dev.scanflow.report.ReportLimits.MAX_HOSTS) {
+            throw new InvalidSettings("scanflow.agent.chunk-prefix.ipv4=" + chunkPrefixV4 + ": a chunk of " + chunkAddresses
+                    + " addresses may hold more hosts than the " + dev.scanflow.report.ReportLimits.MAX_HOSTS
+                    + " the server accepts in one report; use /16 or longer");
         }
     }
 

@@ -26,7 +26,8 @@ public final class Secrets {
             "scanflow.server.api-token",
             "scanflow.server.tls.key-store-password",
             "scanflow.agent.tls.key-store-password",
-            "scanflow.phpipam-api.app-code");
+            "scanflow.phpipam-api.app-code",
+            "scanflow.phpipam-api.password");
 
     private static final long MAX_FILE_BYTES = 64 * 1024;
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(

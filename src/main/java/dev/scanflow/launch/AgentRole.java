@@ -7,6 +7,8 @@ import dev.scanflow.agent.deliver.SpoolHealth;
 import dev.scanflow.agent.spool.ReportSpool;
 import dev.scanflow.agent.phpipam.PhpipamApiSettings;
 import dev.scanflow.agent.phpipam.PhpipamWorkSource;
+import dev.scanflow.agent.status.AgentWorkHealthCheck;
+import dev.scanflow.agent.status.AgentWorkStatus;
 import dev.scanflow.agent.plan.ScanPlanner;
 import dev.scanflow.agent.report.AgentCredentials;
 import dev.scanflow.agent.report.ReportAssembler;
@@ -76,6 +78,16 @@ public final class AgentRole {
         });
         // phpIPAM's API decides what to scan and how when it is configured (issue 4); otherwise the config file
         Optional<PhpipamWorkSource> work = phpipamApi.map(api -> PhpipamWorkSource.create(api, meterRegistry));
+        AgentWorkStatus workStatus = new AgentWorkStatus(clock);
+        // registered once the context runs, so the health endpoint lists it from the first answer on
+        app.onStarted(context -> {
+            org.apache.camel.health.HealthCheckRegistry registry = org.apache.camel.health.HealthCheckRegistry.get(context);
+            if (registry != null) {
+                AgentWorkHealthCheck check = new AgentWorkHealthCheck(workStatus);
+                check.setCamelContext(context);
+                registry.register(check);
+            }
+        });
         app.bean("assignedSubnets", work.<Object>map(source -> source).orElseGet(() -> new AssignedSubnets(settings.subnets())))
                 .bean("scanPlanner", work.map(source -> new ScanPlanner(settings, cidr -> Optional.of(source.assigned(cidr))))
                         .orElseGet(() -> new ScanPlanner(settings)))
@@ -99,6 +111,7 @@ public final class AgentRole {
                 .property("camel.component.http.connectTimeout", delivery.timeout().toMillis())
                 .property("camel.component.http.soTimeout", delivery.timeout().toMillis())
                 .property("camel.component.http.responseTimeout", delivery.timeout().toMillis())
+                .bean("agentWorkStatus", workStatus)
                 .bean("reportJson", ReportJson.mapper())
                 .property("scanflow.agent.schedule", settings.schedule())
                 .property("scanflow.agent.scan-on-start", settings.scanOnStart())

@@ -167,10 +167,7 @@ public final class ScanFlow implements Callable<Integer> {
             AgentSettings settings = AgentSettings.from(source);
             Optional<PhpipamApiSettings> phpipamApi = PhpipamApiSettings.fromIfConfigured(source, home);
             // phpIPAM's API settings are read only when its URL is set; they are still this role's keys
-            KnownKeys.require(source, "agent", List.of(PhpipamApiSettings.URL, PhpipamApiSettings.APP_ID,
-                    PhpipamApiSettings.APP_CODE, PhpipamApiSettings.CACHE_DIR, PhpipamApiSettings.CACHE_EXPIRY,
-                    PhpipamApiSettings.TIME_OFFSET, PhpipamApiSettings.CA_FILE, PhpipamApiSettings.TIMEOUT,
-                    PhpipamApiSettings.RESOLVE_EMPTY_ONLY));
+            KnownKeys.require(source, "agent", PhpipamApiSettings.KEYS);
             Scanners.requireInstalled(settings.nmap(), "scanflow.agent.nmap", "");
             CamelApp app = new CamelApp();
             AgentRole.configureStandalone(app, settings, phpipamApi, home);

@@ -132,6 +132,16 @@ public final class ServerRole {
         ServerTls tls = settings.tls();
         Observability.configure(app, settings.host(), settings.port(), settings.management(),
                 tls == null ? null : tls.sslContextParameters(), tls != null && tls.clientAuth() == ServerTls.ClientAuth.REQUIRE, home);
+        // Camel's own "HTTP endpoints summary" always prints http://0.0.0.0 (a constant in Camel 4.17), whatever
+        // the server is bound to: log4j2.xml quiets it and this line says where the server really listens
+        app.onStarted(context -> org.slf4j.LoggerFactory.getLogger(ServerRole.class).info(
+                "ScanFlow server listening on {}://{}:{}: POST /api/v1/reports (agents), /api/v1/ (operator API),"
+                        + " /observe/health, /observe/metrics", tls == null ? "http" : "https", hostForUrl(settings.host()), settings.port()));
+    }
+
+    /** An IPv6 literal in brackets, as a URL needs it. */
+    static String hostForUrl(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     /**

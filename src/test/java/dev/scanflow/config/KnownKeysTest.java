@@ -19,10 +19,7 @@ import org.junit.jupiter.api.Test;
 class KnownKeysTest {
 
     private static final Path HOME = Path.of(".").toAbsolutePath().normalize();
-    private static final List<String> API_KEYS = List.of("scanflow.phpipam-api.url", "scanflow.phpipam-api.app-id",
-            "scanflow.phpipam-api.app-code", "scanflow.phpipam-api.cache-dir", "scanflow.phpipam-api.cache-expiry",
-            "scanflow.phpipam-api.time-offset", "scanflow.phpipam-api.ca-file", "scanflow.phpipam-api.timeout",
-            "scanflow.phpipam-api.resolve-empty-only");
+    private static final List<String> API_KEYS = dev.scanflow.agent.phpipam.PhpipamApiSettings.KEYS;
 
     private static Properties agent() {
         Properties properties = new Properties();

@@ -14,9 +14,11 @@ import java.time.Duration;
 import javax.net.ssl.SSLException;
 
 /**
- * phpIPAM's REST API over HTTP, the way an ssl_code app with Read permission is used
- * (docs/phpipam.md §3): {@code GET {url}/api/{app-id}/{path}} with header {@code token: <app code>},
- * JSON envelope {@code code/success/message/data/time}.
+ * phpIPAM's REST API over HTTP(S), the way an app with Read permission is used (docs/phpipam.md §3):
+ * {@code GET {url}/api/{app-id}/{path}} with header {@code token}, JSON envelope
+ * {@code code/success/message/data/time}. The token is the app code (ssl_code), or a user token
+ * (ssl_token, none) from {@code POST {url}/api/{app-id}/user/} with HTTP Basic, renewed
+ * {@code token-renew-before} ahead of its {@code expires}, and once more at a 401 (phpIPAM forgot it).
  *
  * <p>How answers are read:
  * <ul>
@@ -28,17 +30,19 @@ import javax.net.ssl.SSLException;
  *       no connection, timeouts and TLS failures → {@link PhpipamApiUnavailable};</li>
  *   <li>anything else (other 4xx, redirects, a body that is not the envelope) → {@link PhpipamApiException}.</li>
  * </ul>
- * Redirects are never followed (phpIPAM's 401 carries a Location header). The app code is never logged
- * nor put in a message. Thread-safe.
+ * Redirects are never followed (phpIPAM's 401 carries a Location header). The app code, the password and
+ * the user token are never logged nor put in a message. Thread-safe.
  */
 public class PhpipamApiClient implements PhpipamApi {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PhpipamApiClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String USER_AGENT = "scanflow-agent (phpIPAM API client)";
 
     private final PhpipamApiSettings settings;
     private final URI apiRoot;
     private final HttpClient http;
+    private final UserToken userToken;
 
     public PhpipamApiClient(PhpipamApiSettings settings) {
         this.settings = settings;
@@ -51,6 +55,7 @@ public class PhpipamApiClient implements PhpipamApi {
             builder.sslContext(TrustedCa.sslContext(settings.caFile()));
         }
         this.http = builder.build();
+        this.userToken = new UserToken(settings.tokenRenewBefore(), java.time.Clock.systemUTC());
     }
 
     /** {url}/api/{app-id}/ */
@@ -60,38 +65,85 @@ public class PhpipamApiClient implements PhpipamApi {
 
     @Override
     public ApiResult get(ApiRequest request) {
+        if (!settings.security().userToken()) {
+            return get(request, settings.appCode());
+        }
+        UserToken.Issued token = userToken.current(() -> login());
+        try {
+            return get(request, token.token());
+        } catch (PhpipamApiUnauthorized e) {
+            if (e.status() != 401) {
+                throw e;
+            }
+            // phpIPAM forgot the token (expired early, revoked, phpIPAM's clock or zone not as configured): once more
+            userToken.forget(token);
+            return get(request, userToken.current(() -> login()).token());
+        }
+    }
+
+    private ApiResult get(ApiRequest request, String token) {
         URI uri = apiRoot.resolve(request.pathAndQuery());
         HttpRequest httpRequest = HttpRequest.newBuilder(uri)
                 .GET()
                 .timeout(settings.timeout())
-                .header("token", settings.appCode())
+                .header("token", token)
                 .header("Accept", "application/json")
                 .header("User-Agent", USER_AGENT)
                 .build();
+        return exchange(request.toString(), httpRequest);
+    }
+
+    /**
+     * {@code POST /api/{app}/user/} with HTTP Basic: phpIPAM's user token and when it expires
+     * ({@code {"token": "...", "expires": "2026-11-30 21:00:00"}}, in phpIPAM's PHP time zone).
+     */
+    private UserToken.Issued login() {
+        String basic = java.util.Base64.getEncoder().encodeToString(
+                (settings.user() + ":" + settings.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpRequest httpRequest = HttpRequest.newBuilder(apiRoot.resolve("user/"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .timeout(settings.timeout())
+                .header("Authorization", "Basic " + basic)
+                .header("Accept", "application/json")
+                .header("User-Agent", USER_AGENT)
+                .build();
+        ApiResult result = exchange("user/ (token for user " + settings.user() + ")", httpRequest);
+        JsonNode data = result.data();
+        String token = data == null ? null : ApiValues.text(data, "token");
+        String expires = data == null ? null : ApiValues.text(data, "expires");
+        if (token == null || token.isBlank()) {
+            throw new PhpipamApiException(200, "phpIPAM API " + apiRoot + "user/ gave no token for user " + settings.user());
+        }
+        java.time.Instant expiresAt = UserToken.parseExpires(expires, settings.phpipamTimeZone());
+        LOG.info("phpIPAM user token for {} obtained, expires {} ({})", settings.user(), expires, settings.phpipamTimeZone());
+        return new UserToken.Issued(token, expiresAt);
+    }
+
+    private ApiResult exchange(String what, HttpRequest httpRequest) {
         HttpResponse<byte[]> response;
         try {
             response = http.send(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpConnectTimeoutException e) {
-            throw new PhpipamApiUnavailable(0, where(request) + ": no connection within " + seconds(settings.timeout()), e);
+            throw new PhpipamApiUnavailable(0, where(what) + ": no connection within " + seconds(settings.timeout()), e);
         } catch (HttpTimeoutException e) {
-            throw new PhpipamApiUnavailable(0, where(request) + ": no answer within " + seconds(settings.timeout()), e);
+            throw new PhpipamApiUnavailable(0, where(what) + ": no answer within " + seconds(settings.timeout()), e);
         } catch (SSLException e) {
-            throw new PhpipamApiUnavailable(0, where(request) + ": TLS failed (" + e.getMessage() + "); if phpIPAM's "
+            throw new PhpipamApiUnavailable(0, where(what) + ": TLS failed (" + e.getMessage() + "); if phpIPAM's "
                     + "certificate is signed by a private CA, set " + PhpipamApiSettings.CA_FILE + " to that CA's PEM file", e);
         } catch (ConnectException e) {
             String reason = e.getMessage() == null || e.getMessage().isBlank() ? "connection refused" : e.getMessage();
-            throw new PhpipamApiUnavailable(0, where(request) + ": cannot connect (" + reason + ")", e);
+            throw new PhpipamApiUnavailable(0, where(what) + ": cannot connect (" + reason + ")", e);
         } catch (IOException e) {
-            throw new PhpipamApiUnavailable(0, where(request) + ": " + describe(e), e);
+            throw new PhpipamApiUnavailable(0, where(what) + ": " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PhpipamApiUnavailable(0, where(request) + ": interrupted", e);
+            throw new PhpipamApiUnavailable(0, where(what) + ": interrupted", e);
         }
-        return read(request, response.statusCode(), response.body(),
+        return read(what, response.statusCode(), response.body(),
                 response.headers().firstValue("Location").orElse(null));
     }
 
-    private ApiResult read(ApiRequest request, int status, byte[] body, String location) {
+    private ApiResult read(String request, int status, byte[] body, String location) {
         JsonNode envelope = envelope(body);
         String message = envelope == null ? null : ApiValues.text(envelope, "message");
         String said = message == null ? "" : " \"" + message + "\"";
@@ -109,7 +161,11 @@ public class PhpipamApiClient implements PhpipamApi {
             return ApiResult.noResults(message);
         }
         if (status == 401 || status == 403) {
-            throw new PhpipamApiUnauthorized(status, "phpIPAM refused the app code (HTTP " + status + said
+            throw new PhpipamApiUnauthorized(status, settings.security().userToken()
+                    ? "phpIPAM refused user " + settings.user() + " or its token (HTTP " + status + said + ") for app "
+                    + settings.appId() + ": check " + PhpipamApiSettings.USER + ", " + PhpipamApiSettings.PASSWORD + " and "
+                    + PhpipamApiSettings.APP_ID + " (the app's security must be \"" + settings.security().label() + "\")"
+                    : "phpIPAM refused the app code (HTTP " + status + said
                     + ") for app " + settings.appId() + ": check " + PhpipamApiSettings.APP_CODE + " and "
                     + PhpipamApiSettings.APP_ID + " (the app's security must be \"SSL with App code token\")");
         }
@@ -164,7 +220,7 @@ public class PhpipamApiClient implements PhpipamApi {
         }
     }
 
-    private String where(ApiRequest request) {
+    private String where(String request) {
         return "phpIPAM API " + apiRoot + request;
     }
 

@@ -17,14 +17,33 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where and how the agent reads its work from phpIPAM's REST API: an API app with security
- * "SSL with App code token" (ssl_code) and permission Read, as No Fuss Computing's agent uses it.
+ * Where and how the agent reads its work from phpIPAM's REST API: an API app with permission Read and one of
+ * the security modes a real phpIPAM offers (docs/phpipam.md §1.7, §3.2):
+ * <ul>
+ *   <li>{@code ssl_code}, "SSL with App code token" (the default, as No Fuss Computing's agent uses it): the
+ *       app code in header {@code token}; phpIPAM answers every plain-HTTP request 503 "SSL connection is
+ *       required for API", so only https:// can work;</li>
+ *   <li>{@code ssl_token}, "SSL with User token": {@code POST /api/{app}/user/} with the user's name and
+ *       password (HTTP Basic) gives a token with an {@code expires} time, sent as header {@code token}; https://
+ *       only, for the same reason;</li>
+ *   <li>{@code none}, "User token" (phpIPAM allows it only with {@code $api_allow_unsafe}): the same user token
+ *       flow without phpIPAM's HTTPS check; ScanFlow still wants https://, or http:// to a loopback address.</li>
+ * </ul>
+ * A combination that cannot work is refused at start with one line that says why.
  *
- * @param url              scanflow.phpipam-api.url: phpIPAM's base URL, without /api/… (required);
- *                         https://, or http:// to a loopback address only, since the app code travels in a header
+ * @param url              scanflow.phpipam-api.url: phpIPAM's base URL, without /api/… (required)
  * @param appId            scanflow.phpipam-api.app-id: the API app's id, the {app} in /api/{app}/… (required)
+ * @param security         scanflow.phpipam-api.security: ssl_code (default), ssl_token or none, as the app's
+ *                         "App security" in phpIPAM
  * @param appCode          scanflow.phpipam-api.app-code: the API app's code, sent as header {@code token};
- *                         a secret, best as SCANFLOW_PHPIPAM_API_APP_CODE (required)
+ *                         a secret, best as SCANFLOW_PHPIPAM_API_APP_CODE (required for ssl_code, else null)
+ * @param user             scanflow.phpipam-api.user: the phpIPAM user for ssl_token and none, else null
+ * @param password         scanflow.phpipam-api.password: that user's password, best as
+ *                         SCANFLOW_PHPIPAM_API_PASSWORD (required for ssl_token and none, else null)
+ * @param tokenRenewBefore scanflow.phpipam-api.token-renew-before, default 300s: a user token is renewed this
+ *                         long before its {@code expires}
+ * @param phpipamTimeZone  scanflow.phpipam-api.time-zone, default UTC: phpIPAM's PHP time zone, in which it
+ *                         writes a user token's {@code expires}
  * @param agentCode        scanflow.agent.code: the agent's phpIPAM scanAgents.code (required)
  * @param cacheDir         scanflow.phpipam-api.cache-dir, default cache/phpipam-api under the install directory
  * @param cacheExpiry      scanflow.phpipam-api.cache-expiry, default 1800s (NFC's cache_expire_time); 0 asks the
@@ -37,13 +56,57 @@ import java.util.regex.Pattern;
  * @param resolveEmptyOnly scanflow.phpipam-api.resolve-empty-only, default true: with resolveDNS=1, reverse DNS
  *                         only fills empty host names (phpIPAM's $config['resolve_emptyonly'])
  */
-public record PhpipamApiSettings(URI url, String appId, String appCode, String agentCode, Path cacheDir,
-                                 Duration cacheExpiry, Duration timeOffset, Path caFile, Duration timeout,
+public record PhpipamApiSettings(URI url, String appId, Security security, String appCode, String user, String password,
+                                 Duration tokenRenewBefore, java.time.ZoneId phpipamTimeZone, String agentCode,
+                                 Path cacheDir, Duration cacheExpiry, Duration timeOffset, Path caFile, Duration timeout,
                                  boolean resolveEmptyOnly) {
+
+    /** phpIPAM's api.app_security values the agent can work with, and the labels phpIPAM's UI shows. */
+    public enum Security {
+        SSL_CODE("ssl_code", "SSL with App code token"),
+        SSL_TOKEN("ssl_token", "SSL with User token"),
+        NONE("none", "User token");
+
+        private final String value;
+        private final String label;
+
+        Security(String value, String label) {
+            this.value = value;
+            this.label = label;
+        }
+
+        public String value() {
+            return value;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        /** Whether the token is a user's, obtained with POST /api/{app}/user/. */
+        public boolean userToken() {
+            return this != SSL_CODE;
+        }
+
+        /** Whether phpIPAM itself refuses plain HTTP (its isHttps() check) for this mode. */
+        public boolean phpipamRequiresHttps() {
+            return this != NONE;
+        }
+
+        @Override
+        public String toString() {
+            return value + " (\"" + label + "\")";
+        }
+    }
 
     public static final String URL = "scanflow.phpipam-api.url";
     public static final String APP_ID = "scanflow.phpipam-api.app-id";
     public static final String APP_CODE = "scanflow.phpipam-api.app-code";
+    public static final String SECURITY = "scanflow.phpipam-api.security";
+    public static final String USER = "scanflow.phpipam-api.user";
+    public static final String PASSWORD = "scanflow.phpipam-api.password";
+    public static final String TOKEN_RENEW_BEFORE = "scanflow.phpipam-api.token-renew-before";
+    public static final String TIME_ZONE = "scanflow.phpipam-api.time-zone";
     public static final String AGENT_CODE = "scanflow.agent.code";
     public static final String CACHE_DIR = "scanflow.phpipam-api.cache-dir";
     public static final String CACHE_EXPIRY = "scanflow.phpipam-api.cache-expiry";
@@ -51,9 +114,13 @@ public record PhpipamApiSettings(URI url, String appId, String appCode, String a
     public static final String CA_FILE = "scanflow.phpipam-api.ca-file";
     public static final String TIMEOUT = "scanflow.phpipam-api.timeout";
     public static final String RESOLVE_EMPTY_ONLY = "scanflow.phpipam-api.resolve-empty-only";
+    /** Every key of phpIPAM's API settings: read only when the URL is set, still the agent's keys (KnownKeys). */
+    public static final java.util.List<String> KEYS = java.util.List.of(URL, APP_ID, APP_CODE, SECURITY, USER, PASSWORD,
+            TOKEN_RENEW_BEFORE, TIME_ZONE, CACHE_DIR, CACHE_EXPIRY, TIME_OFFSET, CA_FILE, TIMEOUT, RESOLVE_EMPTY_ONLY);
 
     public static final Duration DEFAULT_CACHE_EXPIRY = Duration.ofSeconds(1800);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_TOKEN_RENEW_BEFORE = Duration.ofSeconds(300);
     public static final String DEFAULT_CACHE_DIR = "cache/phpipam-api";
 
     private static final Pattern APP_ID_FORM = Pattern.compile("[A-Za-z0-9_=-]{3,12}");
@@ -64,7 +131,15 @@ public record PhpipamApiSettings(URI url, String appId, String appCode, String a
     public PhpipamApiSettings {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(appId, "appId");
-        Objects.requireNonNull(appCode, "appCode");
+        Objects.requireNonNull(security, "security");
+        if (security.userToken()) {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+        } else {
+            Objects.requireNonNull(appCode, "appCode");
+        }
+        Objects.requireNonNull(tokenRenewBefore, "tokenRenewBefore");
+        Objects.requireNonNull(phpipamTimeZone, "phpipamTimeZone");
         Objects.requireNonNull(agentCode, "agentCode");
         Objects.requireNonNull(cacheDir, "cacheDir");
         Objects.requireNonNull(cacheExpiry, "cacheExpiry");
@@ -96,10 +171,41 @@ public record PhpipamApiSettings(URI url, String appId, String appCode, String a
             throw new InvalidSettings(URL + " must be phpIPAM's base URL, without /api/" + appId
                     + " (ScanFlow adds /api/{app-id}/ itself)");
         }
-        String appCode = source.required(APP_CODE);
-        if (!APP_CODE_FORM.matcher(appCode).matches()) {
-            // the value is a secret: say what is wrong with it, never what it is
-            throw new InvalidSettings(APP_CODE + " must be the API app's code (printable characters, no spaces)");
+        Security security = security(source.string(SECURITY, Security.SSL_CODE.value()));
+        requireUsableScheme(url, security);
+        String appCode = null;
+        String user = null;
+        String password = null;
+        if (security.userToken()) {
+            if (source.raw(APP_CODE) != null) {
+                throw new InvalidSettings(APP_CODE + " is not used with " + SECURITY + "=" + security.value()
+                        + ": a user token replaces the app code; remove it, or set " + SECURITY + "=ssl_code");
+            }
+            user = source.required(USER);
+            password = source.required(PASSWORD);
+            if (user.isBlank() || user.contains(":")) {
+                throw new InvalidSettings(USER + " must be a phpIPAM user name (no ':', as HTTP Basic sends it)");
+            }
+        } else {
+            if (source.raw(USER) != null || source.raw(PASSWORD) != null) {
+                throw new InvalidSettings(USER + " and " + PASSWORD + " are used only with " + SECURITY
+                        + "=ssl_token or none; security ssl_code (\"SSL with App code token\") uses " + APP_CODE);
+            }
+            appCode = source.required(APP_CODE);
+            if (!APP_CODE_FORM.matcher(appCode).matches()) {
+                // the value is a secret: say what is wrong with it, never what it is
+                throw new InvalidSettings(APP_CODE + " must be the API app's code (printable characters, no spaces)");
+            }
+        }
+        Duration renewBefore = signedDuration(source, TOKEN_RENEW_BEFORE, DEFAULT_TOKEN_RENEW_BEFORE);
+        if (renewBefore.isNegative()) {
+            throw new InvalidSettings(TOKEN_RENEW_BEFORE + " must not be negative");
+        }
+        java.time.ZoneId zone;
+        try {
+            zone = java.time.ZoneId.of(source.string(TIME_ZONE, "UTC"));
+        } catch (java.time.DateTimeException e) {
+            throw new InvalidSettings(TIME_ZONE + " must be a time zone such as UTC or Europe/Berlin");
         }
         String agentCode = source.required(AGENT_CODE);
         if (!AGENT_CODE_FORM.matcher(agentCode).matches()) {
@@ -128,8 +234,37 @@ public record PhpipamApiSettings(URI url, String appId, String appCode, String a
         if (timeout.isNegative() || timeout.isZero()) {
             throw new InvalidSettings(TIMEOUT + " must be positive");
         }
-        return new PhpipamApiSettings(url, appId, appCode, agentCode, cacheDir, cacheExpiry, timeOffset, caFile,
-                timeout, source.bool(RESOLVE_EMPTY_ONLY, true));
+        return new PhpipamApiSettings(url, appId, security, appCode, user, password, renewBefore, zone, agentCode,
+                cacheDir, cacheExpiry, timeOffset, caFile, timeout, source.bool(RESOLVE_EMPTY_ONLY, true));
+    }
+
+    private static Security security(String value) {
+        for (Security security : Security.values()) {
+            if (security.value().equalsIgnoreCase(value.strip())) {
+                return security;
+            }
+        }
+        if (value.strip().equalsIgnoreCase("crypt")) {
+            throw new InvalidSettings(SECURITY + "=crypt (\"Encrypted\") is not supported: give the app "
+                    + "\"SSL with App code token\" (ssl_code) or \"SSL with User token\" (ssl_token) in phpIPAM");
+        }
+        throw new InvalidSettings(SECURITY + " must be ssl_code (\"SSL with App code token\"), ssl_token (\"SSL with "
+                + "User token\") or none (\"User token\"), as the API app's security in phpIPAM");
+    }
+
+    /** The one check a real phpIPAM makes first: plain HTTP cannot work for the SSL modes. */
+    private static void requireUsableScheme(URI url, Security security) {
+        if (!url.getScheme().equals("http")) {
+            return;
+        }
+        if (security.phpipamRequiresHttps()) {
+            throw new InvalidSettings(URL + " must be https:// for " + SECURITY + "=" + security
+                    + ": phpIPAM answers every plain-HTTP request 503 \"SSL connection is required for API\"");
+        }
+        if (!isLoopback(url.getHost())) {
+            throw new InvalidSettings(URL + " must be https:// (plain http:// only to 127.0.0.1, ::1 or localhost):"
+                    + " the user's password and token would cross the network in clear");
+        }
     }
 
     private static URI baseUrl(String text) {
@@ -145,10 +280,6 @@ public record PhpipamApiSettings(URI url, String appId, String appCode, String a
         }
         if (url.getRawQuery() != null || url.getRawFragment() != null || url.getRawUserInfo() != null) {
             throw new InvalidSettings(URL + " must not carry a query, a fragment or user info");
-        }
-        if (scheme.equals("http") && !isLoopback(url.getHost())) {
-            throw new InvalidSettings(URL + " must be https://: the app code travels in a header "
-                    + "(plain http:// is accepted only to 127.0.0.1, ::1 or localhost)");
         }
         String path = url.getRawPath() == null ? "" : url.getRawPath();
         while (path.endsWith("/")) {
@@ -201,7 +332,8 @@ public record PhpipamApiSettings(URI url, String appId, String appCode, String a
 
     @Override
     public String toString() {
-        return "PhpipamApiSettings[url=" + url + ", appId=" + appId + ", appCode=****, agentCode="
+        return "PhpipamApiSettings[url=" + url + ", appId=" + appId + ", security=" + security.value()
+                + (security.userToken() ? ", user=" + user + ", password=****" : ", appCode=****") + ", agentCode="
                 + agentCode.substring(0, Math.min(4, agentCode.length())) + "…, cacheDir=" + cacheDir
                 + ", cacheExpiry=" + cacheExpiry + ", timeOffset=" + timeOffset + ", caFile=" + caFile
                 + ", timeout=" + timeout + ", resolveEmptyOnly=" + resolveEmptyOnly + "]";

@@ -70,6 +70,8 @@ public class PhpipamWorkSource {
     public ScanWork fetch() {
         ScanWork work;
         if (api instanceof WorkCache cache) {
+            // a cycle boundary: who this agent is and what it scans are asked again, not taken from a fresh cache
+            cache.invalidateAssignment();
             WorkCache.RoundResult<ScanWork> round = cache.round(this::read);
             work = round.value().withCacheState(round.fallback(), round.oldestData());
         } else {
@@ -85,6 +87,20 @@ public class PhpipamWorkSource {
      */
     public List<String> subnets() {
         return fetch().cidrs();
+    }
+
+    /**
+     * The server refused a report with 403: the server's phpIPAM says the agent or subnet is not ours. Every
+     * cached answer is dropped and phpIPAM asked at once, so the cycles that follow scan what phpIPAM says now.
+     */
+    public void revalidate() {
+        cache().ifPresent(WorkCache::invalidate);
+        try {
+            ScanWork work = fetch();
+            LOG.info("revalidated against phpIPAM after a refused report: {} subnet(s) to scan", work.cidrs().size());
+        } catch (PhpipamApiException e) {
+            LOG.warn("revalidation against phpIPAM after a refused report failed: {}", e.getMessage());
+        }
     }
 
     /** The work of the last successful {@link #fetch()}, if any. */

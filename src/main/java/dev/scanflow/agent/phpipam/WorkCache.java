@@ -71,6 +71,10 @@ public class WorkCache implements PhpipamApi, MeterBinder {
     private final ThreadLocal<Round> current = new ThreadLocal<>();
     private volatile boolean fallback;
     private volatile Instant oldestData;
+    /** Answers written before this are treated as expired: set when phpIPAM must be asked again at once. */
+    private volatile Instant staleBefore = Instant.MIN;
+    /** The same for the agent's identity and assignment only: set at every cycle boundary. */
+    private volatile Instant assignmentStaleBefore = Instant.MIN;
 
     /** What one round used: whether it fell back to expired cache, and the time of its oldest answer. */
     public record RoundResult<T>(T value, boolean fallback, Instant oldestData, String unavailableReason) {
@@ -176,7 +180,7 @@ public class WorkCache implements PhpipamApi, MeterBinder {
         Path file = fileFor(request);
         Cached cached = read(file, key(request));
         Instant now = clock.instant();
-        if (cached != null && !expired(cached.written, now)) {
+        if (cached != null && !expired(cached.written, now) && !forcedStale(request, cached.written)) {
             round.used(cached.written);
             return cached.result;
         }
@@ -205,6 +209,31 @@ public class WorkCache implements PhpipamApi, MeterBinder {
         round.used(cached.written);
         LOG.debug("phpIPAM API unavailable: answering {} from the cache written {}", request, cached.written);
         return cached.result;
+    }
+
+    /**
+     * Everything cached is asked again on its next use (the API still unavailable: the cache still answers).
+     * For when ScanFlow's server refused a report (403): what phpIPAM said may no longer hold.
+     */
+    public void invalidate() {
+        staleBefore = clock.instant().plusNanos(1);
+    }
+
+    /**
+     * The agent's own row and its subnet list are asked again on their next use; addresses, nameservers and
+     * children stay cached while fresh. Called at every cycle boundary, so a wrong or revoked app code (401,
+     * 403) and a subnet taken away show at the next cycle, not at cache expiry.
+     */
+    public void invalidateAssignment() {
+        assignmentStaleBefore = clock.instant().plusNanos(1);
+    }
+
+    private boolean forcedStale(ApiRequest request, Instant written) {
+        if (written.isBefore(staleBefore)) {
+            return true;
+        }
+        boolean assignment = request.path().equals("tools/scanagents/") || request.path().equals("subnets/");
+        return assignment && written.isBefore(assignmentStaleBefore);
     }
 
     /** NFC: stale when now + epoch_time_offset >= mtime + cache_expire_time. */

@@ -15,4 +15,9 @@ public class AssignedSubnets {
     public List<String> subnets() {
         return subnets.stream().map(Cidr::toString).toList();
     }
+
+    /** The server refused a report (403): subnets from the config have nothing to ask again. */
+    public void revalidate() {
+        // the config is what it is until the agent restarts
+    }
 }

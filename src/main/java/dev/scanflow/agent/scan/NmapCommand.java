@@ -114,8 +114,18 @@ public class NmapCommand {
         args.add("-sV");
         args.add(settings.reverseDns() ? "-R" : "-n");
         timing(args, true);
-        args.add("-p");
-        args.add(job.ports().toString());
+        if (settings.topPorts() > 0 && job.ports().equals(settings.ports())) {
+            // nmap's own "top N", which settings.ports() is resolved from: short enough for a report's command
+            args.add("--top-ports");
+            args.add(Integer.toString(settings.topPorts()));
+            if (!settings.excludePorts().isEmpty()) {
+                args.add("--exclude-ports");
+                args.add(settings.excludePorts().toString());
+            }
+        } else {
+            args.add("-p");
+            args.add(job.ports().toString());
+        }
         excludes(args, job.excluded());
         args.add("-oX");
         args.add("-");

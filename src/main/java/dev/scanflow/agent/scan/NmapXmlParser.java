@@ -19,6 +19,9 @@ import javax.xml.stream.XMLStreamReader;
  */
 public class NmapXmlParser {
 
+    /** hosts[].hostnames maxItems in the report schema. */
+    private static final int MAX_HOSTNAMES = 32;
+
     private final XMLInputFactory factory;
 
     public NmapXmlParser() {
@@ -99,8 +102,12 @@ public class NmapXmlParser {
                     }
                 }
                 case "hostname" -> {
-                    if (host != null && attr(r, "name") != null && !host.hostnames.contains(attr(r, "name"))) {
-                        host.hostnames.add(attr(r, "name"));
+                    // a PTR answer says what the reverse zone's owner wants: only DNS names go into a report
+                    // (the server refuses the whole report otherwise), and at most as many as it takes
+                    String name = attr(r, "name");
+                    if (host != null && name != null && dev.scanflow.report.DnsName.isValid(name)
+                            && host.hostnames.size() < MAX_HOSTNAMES && !host.hostnames.contains(name)) {
+                        host.hostnames.add(name);
                     }
                 }
                 case "port" -> {

@@ -39,7 +39,7 @@ public final class DeltaCsv {
         }
         if (change instanceof Change.HostGone gone) {
             return List.of("", "", "up", "gone", "", "", "",
-                    join("missed by " + gone.misses() + " covering scans", identity(gone.lastMac(), null, gone.lastHostname())));
+                    join("missed by " + DeltaText.coveringScans(gone.misses()), identity(gone.lastMac(), null, gone.lastHostname())));
         }
         if (change instanceof Change.MacChanged mac) {
             return List.of("", "", mac.before(), mac.after(), "", "", "mac", mac.afterVendor() == null ? "" : "vendor " + mac.afterVendor());
@@ -61,8 +61,11 @@ public final class DeltaCsv {
     }
 
     static String closedBy(Change.PortClosed closed) {
-        return closed.closedBy() == Change.ClosedBy.REPORTED_CLOSED ? "reported closed by the scanner"
-                : "missed by " + closed.misses() + " covering scans";
+        return switch (closed.closedBy()) {
+            case REPORTED_CLOSED -> "reported closed by the scanner";
+            case HOST_GONE -> "host gone";
+            case MISSED -> "missed by " + DeltaText.coveringScans(closed.misses());
+        };
     }
 
     static String fields(Change.ServiceChanged change) {

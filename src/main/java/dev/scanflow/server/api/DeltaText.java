@@ -75,7 +75,7 @@ public final class DeltaText {
         } else if (up != null) {
             out.append("-Host is gone.\n+Host is up.\n");
         } else if (gone != null) {
-            out.append("-Host is up.\n+Host is gone (missed by ").append(gone.misses()).append(" covering scans).\n");
+            out.append("-Host is up.\n+Host is gone (missed by ").append(coveringScans(gone.misses())).append(").\n");
         }
         if (mac != null) {
             out.append("-MAC Address: ").append(ServiceText.printable(mac.before())).append('\n');
@@ -101,7 +101,7 @@ public final class DeltaText {
         } else if (change instanceof Change.PortClosed closed) {
             table.row('-', port, "open", ServiceText.name(closed.lastService()), ServiceText.version(closed.lastService(), false));
             table.row('+', port, "closed", ServiceText.name(closed.lastService()),
-                    closed.closedBy() == Change.ClosedBy.MISSED ? "(" + DeltaCsv.closedBy(closed) + ")" : "");
+                    closed.closedBy() != Change.ClosedBy.REPORTED_CLOSED ? "(" + DeltaCsv.closedBy(closed) + ")" : "");
         } else if (change instanceof Change.ServiceChanged service) {
             // CPEs are no column of nmap's table: shown only when they are what changed
             boolean cpes = service.fields().contains(ServiceField.CPES);
@@ -150,5 +150,10 @@ public final class DeltaText {
                 out.append(line.toString().stripTrailing()).append('\n');
             }
         }
+    }
+
+    /** "1 covering scan", "2 covering scans". */
+    static String coveringScans(int count) {
+        return count + (count == 1 ? " covering scan" : " covering scans");
     }
 }

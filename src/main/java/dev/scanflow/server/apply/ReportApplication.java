@@ -180,7 +180,9 @@ public class ReportApplication {
                     assembly.subnet(), assembly.missingChunks());
         }
         SubnetKey key = new SubnetKey(authorized.agent().name(), authorized.subnet().id());
-        Observation observation = assembly.observation();
+        Observation whole = assembly.observation();
+        // as phpIPAM: a pool's every address is a host, otherwise not its network and broadcast addresses
+        Observation observation = authorized.subnet().isPool() ? whole : whole.withoutNetworkAndBroadcast();
         DeltaResult result = deltas.recorder().delta(key, authorized.subnet().cidr(), observation);
         steps.reached("delta");
         HistoryRepository history = deltas.history();

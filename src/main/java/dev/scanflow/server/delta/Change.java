@@ -94,7 +94,9 @@ public sealed interface Change {
         /** the scanner reported it "closed": the host itself answered (TCP RST), no packet loss explains it */
         REPORTED_CLOSED,
         /** N consecutive covering scans missed it (absent, or filtered) */
-        MISSED
+        MISSED,
+        /** its host was confirmed gone: a gone host has no open ports */
+        HOST_GONE
     }
 
     /** A port open here that is now confirmed closed; {@code lastService} as it was known. */

@@ -34,7 +34,9 @@ import java.util.Set;
  *   <li>MAC and host name change only from one known value to another: a scan that saw no MAC (a host
  *       behind a router) or resolved no name (nmap -n) says nothing about them. A first value is learned
  *       quietly, as is a first service on a port opened without -sV.</li>
- *   <li>A gone host keeps its ports: whether they are closed is unknown until a scan covers them.</li>
+ *   <li>A host confirmed gone has no open ports: its ports leave the state with it, each closed
+ *       {@link ClosedBy#HOST_GONE} (so the history closes them and their alerts resolve), as a network
+ *       engineer reads "gone". Ports seen on its return open again.</li>
  * </ul>
  * Observations are applied in the order they are given (the per-subnet aggregator passes them as they
  * complete), so a long port scan that overlaps a later discovery still counts. One that ended before the
@@ -139,6 +141,8 @@ public final class DeltaEngine {
             }
             int changesBefore = changes.size();
             HostStatus status;
+            boolean goneNow = false;
+            int hostMissesAtGone = 0;
             int hostMisses;
             long mac;
             String hostname;
@@ -179,8 +183,10 @@ public final class DeltaEngine {
                     hostMisses++;
                     if (hostMisses >= policy.confirmMisses()) {
                         changes.add(new Change.HostGone(address(high, low), hostMisses, MacAddress.format(mac), hostname));
+                        hostMissesAtGone = hostMisses;
                         status = HostStatus.GONE;
                         hostMisses = 0;
+                        goneNow = true;
                     }
                 }
             }
@@ -202,6 +208,17 @@ public final class DeltaEngine {
                         services = anyService ? Arrays.copyOf(portServices, portCount) : null;
                     }
                 }
+            }
+            if (goneNow && portKeys.length > 0) {
+                for (int i = 0; i < portKeys.length; i++) {
+                    changes.add(new Change.PortClosed(address(high, low), PortKey.protocol(portKeys[i]),
+                            PortKey.port(portKeys[i]), ClosedBy.HOST_GONE, hostMissesAtGone,
+                            services == null ? null : services[i]));
+                }
+                portsChanged = true;
+                portKeys = HostRecord.NO_KEYS;
+                portMisses = null;
+                services = null;
             }
             boolean hostChanged = record == null || status != record.status || hostMisses != record.misses
                     || mac != record.mac || !Objects.equals(hostname, record.hostname);

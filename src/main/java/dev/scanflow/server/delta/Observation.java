@@ -117,6 +117,27 @@ public final class Observation {
                 missing, partial, sortAndMerge(seen), coverage, outside);
     }
 
+    /**
+     * This observation without the subnet's network and broadcast addresses (IPv4 below /31), which phpIPAM
+     * never holds as hosts of a subnet that is not a pool: they count as outside the subnet, so they are
+     * neither tracked in the history nor alerted on ("new host" for a broadcast answer).
+     */
+    public Observation withoutNetworkAndBroadcast() {
+        if (subnet.version() != 4 || subnet.prefix() >= 31) {
+            return this;
+        }
+        HostAddress first = HostAddress.first(subnet);
+        HostAddress last = HostAddress.last(subnet);
+        ObservedHost[] kept = Arrays.stream(hosts)
+                .filter(h -> !(h.high == first.high() && h.low == first.low()) && !(h.high == last.high() && h.low == last.low()))
+                .toArray(ObservedHost[]::new);
+        if (kept.length == hosts.length) {
+            return this;
+        }
+        return new Observation(scanId, reportIds, agentCode, subnet, profile, scanStart, scanEnd, chunkCount, missingChunks,
+                partial, kept, coverage, hostsOutsideSubnet + hosts.length - kept.length);
+    }
+
     private static boolean inside(Cidr subnet, HostAddress address) {
         HostAddress first = HostAddress.first(subnet);
         HostAddress last = HostAddress.last(subnet);

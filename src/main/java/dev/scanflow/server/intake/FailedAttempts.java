@@ -11,8 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Header;
 
 /**
- * Refuses a source that keeps failing authentication or authorization: after {@code limit} refusals within
- * {@code window}, its requests get 429 until the window has passed, so tokens cannot be guessed at speed.
+ * Slows a source that keeps presenting tokens the server does not know: after {@code limit} failed tokens
+ * within {@code window}, its further unauthenticated requests get 429 until the window has passed.
+ *
+ * <p>Only failed tokens count (401), keyed by the source they came from. A report refused for what it says
+ * (403: a subnet not assigned, an agent code phpIPAM does not know) proves the sender holds a valid token,
+ * so it does not count; and a valid token always passes, so agents behind the same address (one NAT, one
+ * proxy) are never locked out by a neighbour's wrong token. That costs no safety: tokens are 256 random
+ * bits, which no rate of guessing can find; the lockout sheds the traffic of a misconfigured or hostile
+ * client early and keeps its log lines to a few.
  *
  * <p>The source is the peer address, unless the peer is one of the configured trusted proxies: then the
  * right-most X-Forwarded-For entry that is not itself a trusted proxy. X-Forwarded-For from anyone else is
@@ -65,10 +72,27 @@ public class FailedAttempts {
         Instant now = clock.instant();
         if (now.isAfter(end)) {
             bySource.remove(source, current);
-        } else if (current.failures() >= limit) {
+        } else if (current.failures() > limit) {
             long seconds = Math.max(1, Duration.between(now, end).toSeconds());
             throw new ReportRejected(429, "too many refused requests from " + source + "; retry in " + seconds + " s",
                     seconds);
+        }
+    }
+
+    /**
+     * What to answer for a refusal: a failed token is counted against its source, and once the source is
+     * over its limit the answer is 429 with the time left instead of another 401.
+     */
+    public ReportRejected afterRefusal(ReportRejected rejection, String source) {
+        if (rejection.getStatus() != 401 || source == null) {
+            return rejection;
+        }
+        recordFailure(source);
+        try {
+            checkAllowed(source);
+            return rejection;
+        } catch (ReportRejected tooMany) {
+            return tooMany;
         }
     }
 

@@ -35,6 +35,7 @@ public class IntakeResponses {
             case 403 -> "Forbidden";
             case 409 -> "Conflict";
             case 413 -> "Payload Too Large";
+            case 415 -> "Unsupported Media Type";
             case 429 -> "Too Many Requests";
             case 503 -> "Service Unavailable";
             default -> "Internal Server Error";

@@ -40,8 +40,8 @@ public class ReportRejected extends RuntimeException {
         return retryAfterSeconds;
     }
 
-    /** Refusals that count against the source: wrong credentials or a report for what it may not write. */
-    public boolean isAccessDenied() {
-        return status == 401 || status == 403;
+    /** Refusals that count against the source: a token the server does not know (see FailedAttempts). */
+    public boolean isFailedToken() {
+        return status == 401;
     }
 }

@@ -312,11 +312,8 @@ public class PhpipamWriter {
                 statement.setLong(1, subnetId);
                 statement.setString(2, insert.getKey().decimal());
                 statement.setString(3, AUTODISCOVERED);
-                if (host.hostnames().isEmpty()) {
-                    statement.setNull(4, Types.VARCHAR);
-                } else {
-                    statement.setString(4, clip(host.hostnames().get(0)));
-                }
+                // phpipam-agent writes '' for an address without a name (gethostbyaddr failed), not NULL
+                statement.setString(4, host.hostnames().isEmpty() ? "" : clip(host.hostnames().get(0)));
                 statement.setString(5, writeMac ? host.mac() : null);
                 statement.setString(6, note);
                 statement.setString(7, seen);

@@ -63,8 +63,22 @@ final class FakePhpipam implements AutoCloseable {
     volatile boolean apiEnabled = true;
     /** api.app_permissions != 0 */
     volatile boolean appEnabled = true;
-    /** ssl_code app reached over plain HTTP without trusted X-Forwarded-Proto */
+    /** force phpIPAM's 503 "SSL connection is required for API" (a plain-HTTP server answers it by itself) */
     volatile boolean sslRequired = false;
+    /** api.app_code as phpIPAM holds it now: change it to revoke the code the agent has */
+    volatile String appCode = APP_CODE;
+    /** api.app_security: ssl_code, ssl_token or none */
+    volatile String security = "ssl_code";
+    /** phpIPAM users for the user-token modes: name → password */
+    final Map<String, String> users = new java.util.concurrent.ConcurrentHashMap<>();
+    /** how long a user token lives, extended on use (phpIPAM: 21600 s) */
+    volatile Duration tokenLifetime = Duration.ofSeconds(21600);
+    /** phpIPAM's PHP time zone, in which it writes a token's expires */
+    volatile java.time.ZoneId phpZone = java.time.ZoneOffset.UTC;
+    /** user tokens phpIPAM holds: token → valid until */
+    final Map<String, java.time.Instant> userTokens = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<String> logins = new CopyOnWriteArrayList<>();
+    private final List<Integer> statuses = new CopyOnWriteArrayList<>();
     /** config.php $api_stringify_results */
     volatile boolean stringify = false;
     /** phpIPAM 1.8 drops folders from the subnets controller's answers; older versions did not */
@@ -77,24 +91,75 @@ final class FakePhpipam implements AutoCloseable {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<String> tokens = new CopyOnWriteArrayList<>();
     private final HttpServer server;
+    private final Path caPem;
 
     private final ExecutorService handlers = Executors.newCachedThreadPool();
 
-    private FakePhpipam(HttpServer server) {
+    private FakePhpipam(HttpServer server, Path caPem) {
         this.server = server;
+        this.caPem = caPem;
         server.createContext("/", this::handle);
         server.setExecutor(handlers);
         server.start();
     }
 
+    private static TestCertificate shared;
+
+    /** One certificate for 127.0.0.1 for every HTTPS stand-in of this JVM (keytool takes a second). */
+    private static synchronized TestCertificate sharedCertificate() throws IOException {
+        if (shared == null) {
+            try {
+                Path dir = java.nio.file.Files.createTempDirectory("fake-phpipam-tls");
+                dir.toFile().deleteOnExit();
+                shared = TestCertificate.selfSigned(dir, "phpipam", "ip:127.0.0.1");
+                shared.keyStore().toFile().deleteOnExit();
+                shared.pem().toFile().deleteOnExit();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+        return shared;
+    }
+
+    /** phpIPAM over HTTPS, as a real installation serves its API; {@link #settings} trusts its certificate. */
     static FakePhpipam start() throws IOException {
-        return new FakePhpipam(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
+        TestCertificate certificate = sharedCertificate();
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        try {
+            server.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+        return new FakePhpipam(server, certificate.pem());
+    }
+
+    /** phpIPAM over plain HTTP: its SSL modes answer every request 503 "SSL connection is required for API". */
+    static FakePhpipam startPlainHttp() throws IOException {
+        return new FakePhpipam(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0), null);
     }
 
     static FakePhpipam startHttps(HttpsConfigurator tls) throws IOException {
         HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(tls);
-        return new FakePhpipam(server);
+        return new FakePhpipam(server, null);
+    }
+
+    /** A user for the user-token modes, and the app switched to one of them. */
+    FakePhpipam userTokenApp(String appSecurity, String user, String password) {
+        security = appSecurity;
+        users.put(user, password);
+        return this;
+    }
+
+    /** The user name of every POST /api/{app}/user/ so far, successful or not. */
+    List<String> logins() {
+        return List.copyOf(logins);
+    }
+
+    /** The HTTP status of every answer so far. */
+    List<Integer> statuses() {
+        return List.copyOf(statuses);
     }
 
     /** phpIPAM's base URL, e.g. http://127.0.0.1:41234 */
@@ -132,11 +197,26 @@ final class FakePhpipam implements AutoCloseable {
         Properties properties = new Properties();
         properties.setProperty(PhpipamApiSettings.URL, url().toString());
         properties.setProperty(PhpipamApiSettings.APP_ID, APP_ID);
-        properties.setProperty(PhpipamApiSettings.APP_CODE, APP_CODE);
+        if (security.equals("ssl_code")) {
+            properties.setProperty(PhpipamApiSettings.APP_CODE, APP_CODE);
+        } else {
+            properties.setProperty(PhpipamApiSettings.SECURITY, security);
+            Map.Entry<String, String> user = users.entrySet().iterator().next();
+            properties.setProperty(PhpipamApiSettings.USER, user.getKey());
+            properties.setProperty(PhpipamApiSettings.PASSWORD, user.getValue());
+            properties.setProperty(PhpipamApiSettings.TIME_ZONE, phpZone.getId());
+        }
         properties.setProperty(PhpipamApiSettings.AGENT_CODE, AGENT_CODE);
         properties.setProperty(PhpipamApiSettings.TIMEOUT, "5s");
+        if (caPem != null) {
+            properties.setProperty(PhpipamApiSettings.CA_FILE, caPem.toString());
+        }
         for (int i = 0; i < keyValues.length; i += 2) {
-            properties.setProperty(keyValues[i], keyValues[i + 1]);
+            if (keyValues[i + 1] == null) {
+                properties.remove(keyValues[i]);
+            } else {
+                properties.setProperty(keyValues[i], keyValues[i + 1]);
+            }
         }
         return PhpipamApiSettings.from(SettingsSource.of(properties), home);
     }
@@ -350,9 +430,12 @@ final class FakePhpipam implements AutoCloseable {
                 error(exchange, 400, "Invalid application id");
             } else if (!appEnabled) {
                 error(exchange, 503, "Application disabled");
-            } else if (sslRequired) {
+            } else if (sslRequired || !security.equals("none") && !(server instanceof HttpsServer)) {
+                // phpIPAM's isHttps(): ssl_code and ssl_token apps refuse plain HTTP
                 error(exchange, 503, "SSL connection is required for API");
-            } else if (token == null || !token.equals(APP_CODE) && !token.equals(OTHER_APP_CODE)) {
+            } else if (!security.equals("ssl_code")) {
+                userTokenApp(exchange, segments, query, token);
+            } else if (token == null || !token.equals(appCode) && !token.equals(OTHER_APP_CODE)) {
                 exchange.getResponseHeaders().add("Location", "/api//user/");
                 error(exchange, 401, "Unauthorized");
             } else if (token.equals(OTHER_APP_CODE)) {
@@ -364,6 +447,50 @@ final class FakePhpipam implements AutoCloseable {
         } finally {
             exchange.close();
         }
+    }
+
+    /** ssl_token and none: POST user/ with Basic gives a token; every other call needs a live one (extended on use). */
+    private void userTokenApp(HttpExchange exchange, List<String> segments, Map<String, String> query, String token)
+            throws IOException {
+        java.time.Instant now = java.time.Instant.now();
+        if (segments.size() == 2 && segments.get(1).equals("user") && exchange.getRequestMethod().equals("POST")) {
+            String[] basic = basic(exchange.getRequestHeaders().getFirst("Authorization"));
+            logins.add(basic == null ? "" : basic[0]);
+            if (basic == null || !basic[1].equals(users.get(basic[0]))) {
+                error(exchange, 401, "Invalid username or password");
+                return;
+            }
+            String issued = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+            java.time.Instant until = now.plus(tokenLifetime);
+            userTokens.put(issued, until);
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("token", issued);
+            data.put("expires", java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                    .format(until.atZone(phpZone)));
+            ok(exchange, data);
+            return;
+        }
+        java.time.Instant until = token == null ? null : userTokens.get(token);
+        if (until == null || !now.isBefore(until)) {
+            if (until != null) {
+                userTokens.remove(token);
+            }
+            exchange.getResponseHeaders().add("Location", "/api//user/");
+            error(exchange, 401, until == null ? "Unauthorized" : "Token expired");
+            return;
+        }
+        userTokens.put(token, now.plus(tokenLifetime));
+        boolean asStrings = stringify || "1".equals(exchange.getRequestHeaders().getFirst("api-stringify-results"));
+        route(exchange, segments.subList(1, segments.size()), query, asStrings);
+    }
+
+    private static String[] basic(String authorization) {
+        if (authorization == null || !authorization.startsWith("Basic ")) {
+            return null;
+        }
+        String decoded = new String(java.util.Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
+        int colon = decoded.indexOf(':');
+        return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }
 
     private void route(HttpExchange exchange, List<String> route, Map<String, String> query, boolean asStrings)
@@ -457,7 +584,7 @@ final class FakePhpipam implements AutoCloseable {
         return rows.stream().filter(test).toList();
     }
 
-    private static void ok(HttpExchange exchange, Object data) throws IOException {
+    private void ok(HttpExchange exchange, Object data) throws IOException {
         Map<String, Object> envelope = new LinkedHashMap<>();
         envelope.put("code", 200);
         envelope.put("success", true);
@@ -466,7 +593,7 @@ final class FakePhpipam implements AutoCloseable {
         send(exchange, 200, "application/json; charset=utf-8", JSON.writeValueAsString(envelope));
     }
 
-    private static void error(HttpExchange exchange, int code, String message) throws IOException {
+    private void error(HttpExchange exchange, int code, String message) throws IOException {
         Map<String, Object> envelope = new LinkedHashMap<>();
         envelope.put("code", code);
         envelope.put("success", false);
@@ -475,7 +602,12 @@ final class FakePhpipam implements AutoCloseable {
         send(exchange, code, "application/json; charset=utf-8", JSON.writeValueAsString(envelope));
     }
 
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+    private void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        statuses.add(status);
+        sendBytes(exchange, status, contentType, body);
+    }
+
+    private static void sendBytes(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", contentType);
         exchange.getResponseHeaders().add("Cache-Control", "no-cache");

@@ -259,7 +259,7 @@ class PhpipamApiClientTest {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        PhpipamApiClient nowhere = clientWith(PhpipamApiSettings.URL, "http://127.0.0.1:" + closedPort);
+        PhpipamApiClient nowhere = clientWith(PhpipamApiSettings.URL, "https://127.0.0.1:" + closedPort);
 
         PhpipamApiUnavailable e = assertThrows(PhpipamApiUnavailable.class, () -> nowhere.subnetsOfAgent(2));
 

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,12 +114,47 @@ class PhpipamApiSettingsTest {
     }
 
     @Test
-    void plainHttpIsRefusedExceptToLoopback() {
-        assertTrue(refused("scanflow.phpipam-api.url", "http://ipam.example.org").getMessage()
-                .startsWith("scanflow.phpipam-api.url must be https://"));
-        assertEquals(URI.create("http://127.0.0.1:8080"), from("scanflow.phpipam-api.url", "http://127.0.0.1:8080").url());
-        assertEquals(URI.create("http://[::1]:8080"), from("scanflow.phpipam-api.url", "http://[::1]:8080").url());
-        assertEquals(URI.create("http://localhost"), from("scanflow.phpipam-api.url", "http://localhost/").url());
+    void plainHttpIsRefusedForTheSslModesAndExceptToLoopbackForUserToken() {
+        for (String url : List.of("http://ipam.example.org", "http://127.0.0.1:8080")) {
+            assertEquals("scanflow.phpipam-api.url must be https:// for scanflow.phpipam-api.security=ssl_code (\"SSL with"
+                    + " App code token\"): phpIPAM answers every plain-HTTP request 503 \"SSL connection is required for API\"",
+                    refused("scanflow.phpipam-api.url", url).getMessage());
+            assertTrue(refused("scanflow.phpipam-api.url", url, "scanflow.phpipam-api.security", "ssl_token",
+                    "scanflow.phpipam-api.app-code", null, "scanflow.phpipam-api.user", "scan", "scanflow.phpipam-api.password", "pw")
+                    .getMessage().startsWith("scanflow.phpipam-api.url must be https:// for scanflow.phpipam-api.security=ssl_token"));
+        }
+        String[] userToken = {"scanflow.phpipam-api.security", "none", "scanflow.phpipam-api.app-code", null,
+                "scanflow.phpipam-api.user", "scan", "scanflow.phpipam-api.password", "pw"};
+        assertTrue(refused(concat(userToken, "scanflow.phpipam-api.url", "http://ipam.example.org")).getMessage()
+                .contains("would cross the network in clear"));
+        assertEquals(URI.create("http://127.0.0.1:8080"), from(concat(userToken, "scanflow.phpipam-api.url", "http://127.0.0.1:8080")).url());
+        assertEquals(URI.create("http://[::1]:8080"), from(concat(userToken, "scanflow.phpipam-api.url", "http://[::1]:8080")).url());
+        assertEquals(URI.create("http://localhost"), from(concat(userToken, "scanflow.phpipam-api.url", "http://localhost/")).url());
+    }
+
+    @Test
+    void theSecurityModeAndItsCredentialsMustFit() {
+        assertTrue(refused("scanflow.phpipam-api.security", "ssl_token").getMessage().startsWith(
+                "scanflow.phpipam-api.app-code is not used with scanflow.phpipam-api.security=ssl_token"));
+        assertTrue(refused("scanflow.phpipam-api.security", "ssl_token", "scanflow.phpipam-api.app-code", null).getMessage()
+                .startsWith("scanflow.phpipam-api.user is required"));
+        assertTrue(refused("scanflow.phpipam-api.security", "ssl_token", "scanflow.phpipam-api.app-code", null,
+                "scanflow.phpipam-api.user", "scan").getMessage().startsWith("scanflow.phpipam-api.password is required"));
+        assertTrue(refused("scanflow.phpipam-api.user", "scan").getMessage().startsWith(
+                "scanflow.phpipam-api.user and scanflow.phpipam-api.password are used only with"));
+        assertTrue(refused("scanflow.phpipam-api.security", "crypt").getMessage().contains("is not supported"));
+        assertTrue(refused("scanflow.phpipam-api.security", "fast").getMessage().startsWith("scanflow.phpipam-api.security must be"));
+        PhpipamApiSettings user = from("scanflow.phpipam-api.security", "ssl_token", "scanflow.phpipam-api.app-code", null,
+                "scanflow.phpipam-api.user", "scan", "scanflow.phpipam-api.password", "s3cret-pw");
+        assertEquals(PhpipamApiSettings.Security.SSL_TOKEN, user.security());
+        assertEquals(java.time.Duration.ofSeconds(300), user.tokenRenewBefore());
+        assertFalse(user.toString().contains("s3cret-pw"), user.toString());
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
     }
 
     @ParameterizedTest

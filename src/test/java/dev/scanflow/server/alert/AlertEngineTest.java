@@ -140,11 +140,23 @@ class AlertEngineTest {
     void aPortNotSeenOrNotCoveredResolvesNothing() {
         Network network = network(rules(List.of()));
         network.see(ports(up("10.0.0.5").open("tcp", 23)));
-        assertEquals(List.of(), network.see(v1(NET)), "discovery does not cover ports");
-        assertEquals(List.of(), network.see(ports()), "host down: its ports were not probed");
+        assertEquals(List.of(), network.see(v1(NET, up("10.0.0.5").build())), "discovery does not cover ports");
+        assertEquals(List.of(), network.see(ports()), "host down once: its ports were not probed");
         assertEquals(List.of(), network.see(ports(up("10.0.0.5"))), "one covering miss is not closed yet");
         assertEquals(AlertStatus.OPEN, network.alert(AlertKind.PORT, "10.0.0.5", "tcp", 23).status());
         assertEquals(List.of(Type.AUTO_RESOLVED), types(network.see(ports(up("10.0.0.5")))), "the second covering miss closes it");
+    }
+
+    @Test
+    void aHostConfirmedGoneTakesItsPortsAndTheirAlertsWithIt() {
+        Network network = network(rules(List.of()));
+        network.see(ports(up("10.0.0.5").open("tcp", 23)));
+        assertEquals(List.of(), network.see(ports()), "one miss of the host is not gone yet");
+        List<AlertEvent> events = network.see(ports());
+        assertEquals(List.of(Type.AUTO_RESOLVED), types(events), "gone: a gone host has no open ports");
+        assertEquals(AlertStatus.RESOLVED, network.alert(AlertKind.PORT, "10.0.0.5", "tcp", 23).status());
+        assertEquals(List.of(Type.REOPENED), types(network.see(ports(up("10.0.0.5").open("tcp", 23)))),
+                "back with the port open: the same alert opens again");
     }
 
     @Test

@@ -443,12 +443,12 @@ class OperatorApiIT {
         List<Long> oldestFirst = allPages("/api/v1/changes?subnet=21&order=oldest", 7, sizes).stream()
                 .map(c -> c.get("id").asLong()).toList();
         assertEquals(changesA, oldestFirst.size(), "every change of the subnet");
-        assertEquals(40, changesA, "20 + 11 + 1 + 8 changes in the four scans");
+        assertEquals(44, changesA, "20 + 11 + 1 + 12 changes in the four scans");
         assertEquals(changesA, new HashSet<>(oldestFirst).size(), "none twice");
         List<Long> sorted = new ArrayList<>(oldestFirst);
         Collections.sort(sorted);
         assertEquals(sorted, oldestFirst, "oldest first: observation time, then id");
-        assertEquals(6, sizes.size());
+        assertEquals(7, sizes.size(), "44 changes in pages of 7");
         List<Long> newestFirst = allPages("/api/v1/changes?subnet=21", 9, new ArrayList<>()).stream()
                 .map(c -> c.get("id").asLong()).toList();
         List<Long> reversed = new ArrayList<>(oldestFirst);
@@ -479,7 +479,7 @@ class OperatorApiIT {
         assertEquals(List.of("VERSION"), values(serviceChange.get("fields")));
         JsonNode ports = ok("/api/v1/changes?subnet=21&type=port_closed,host-gone").get("items");
         assertEquals(Set.of("PORT_CLOSED", "HOST_GONE"), new HashSet<>(ports.findValuesAsText("type")));
-        assertEquals(3, ports.size());
+        assertEquals(7, ports.size(), "10.5.0.3's reported closed; two hosts gone, each with its two ports closed with it");
         assertEquals(Set.of("site-b"), new HashSet<>(ok("/api/v1/changes?site=site-b").get("items").findValuesAsText("site")));
     }
 
@@ -519,7 +519,7 @@ class OperatorApiIT {
         assertEquals(21, scan.get("subnetId").asInt());
         assertEquals(4, scan.get("stateVersion").asInt());
         assertEquals("ports", scan.get("profile").asText());
-        assertEquals(8, scan.get("changeCount").asInt());
+        assertEquals(12, scan.get("changeCount").asInt());
         assertFalse(scan.get("partial").asBoolean());
         assertEquals(List.of(scansA.get(3).toString()), values(scan.get("reportIds")), "an unchunked report is its own scan");
     }
@@ -554,10 +554,20 @@ class OperatorApiIT {
                 " 10.5.0.9:",
                 "-Host is up.",
                 "+Host is gone (missed by 2 covering scans).",
+                " PORT   STATE  SERVICE VERSION",
+                "-22/tcp open",
+                "+22/tcp closed         (host gone)",
+                "-80/tcp open   http    nginx 1.24",
+                "+80/tcp closed http    (host gone)",
                 "",
                 " 10.5.0.10:",
                 "-Host is up.",
                 "+Host is gone (missed by 2 covering scans).",
+                " PORT   STATE  SERVICE VERSION",
+                "-22/tcp open",
+                "+22/tcp closed         (host gone)",
+                "-80/tcp open   http    nginx 1.24",
+                "+80/tcp closed http    (host gone)",
                 "",
                 "+new.lab (10.5.0.11):",
                 "+Host is up.",
@@ -582,12 +592,16 @@ class OperatorApiIT {
         assertEquals("", lines.get(lines.size() - 1), "CRLF after every row");
         assertEquals("scan_id,site,subnet_id,observed_at,type,address,protocol,port,before,after,service_before,service_after,"
                 + "changed_fields,detail", lines.get(0));
-        assertEquals(1 + 8 + 1, lines.size(), reply.body());
+        assertEquals(1 + 12 + 1, lines.size(), reply.body());
         String row = scansA.get(3) + ",site-a,21,2026-11-22T11:00:00Z,";
         Set<String> rows = new HashSet<>(lines.subList(1, lines.size() - 1));
         Set<String> expected = new LinkedHashSet<>(List.of(
                 row + "HOST_GONE,10.5.0.9,,,up,gone,,,,missed by 2 covering scans; mac 02:00:00:00:00:09",
                 row + "HOST_GONE,10.5.0.10,,,up,gone,,,,missed by 2 covering scans; mac 02:00:00:00:00:10",
+                row + "PORT_CLOSED,10.5.0.9,tcp,22,open,closed,,,,host gone",
+                row + "PORT_CLOSED,10.5.0.9,tcp,80,open,closed,http nginx 1.24,,,host gone",
+                row + "PORT_CLOSED,10.5.0.10,tcp,22,open,closed,,,,host gone",
+                row + "PORT_CLOSED,10.5.0.10,tcp,80,open,closed,http nginx 1.24,,,host gone",
                 row + "PORT_CLOSED,10.5.0.3,tcp,22,open,closed,,,,reported closed by the scanner",
                 row + "HOSTNAME_CHANGED,10.5.0.4,,,db.lab,db2.lab,,,hostname,",
                 row + "SERVICE_CHANGED,10.5.0.5,tcp,80,open,open,http nginx 1.24,http nginx 1.25,version,",
@@ -608,7 +622,7 @@ class OperatorApiIT {
         List<String> types = new ArrayList<>(delta.get("changes").findValuesAsText("type"));
         Collections.sort(types);
         assertEquals(List.of("HOSTNAME_CHANGED", "HOST_GONE", "HOST_GONE", "HOST_NEW", "MAC_CHANGED", "PORT_CLOSED",
-                "PORT_OPENED", "SERVICE_CHANGED"), types);
+                "PORT_CLOSED", "PORT_CLOSED", "PORT_CLOSED", "PORT_CLOSED", "PORT_OPENED", "SERVICE_CHANGED"), types);
         JsonNode closed = StreamSupport.stream(delta.get("changes").spliterator(), false)
                 .filter(c -> c.get("type").asText().equals("PORT_CLOSED")).findFirst().orElseThrow();
         assertEquals("10.5.0.3", closed.get("address").asText());

@@ -329,10 +329,11 @@ class DeltaEngineTest {
         Subnet subnet = new Subnet();
         subnet.see(fullScan().host(up("10.0.0.1").open("tcp", 22)).build());
         assertEquals(List.of(), subnet.see(fullScan().build()));
-        assertEquals(List.of(ChangeType.HOST_GONE), types(subnet.see(fullScan().build())), "nmap without -Pn: down, ports unprobed");
+        assertEquals(List.of(new HostGone(ip("10.0.0.1"), 2, null, null),
+                        new PortClosed(ip("10.0.0.1"), "tcp", 22, ClosedBy.HOST_GONE, 2, null)),
+                subnet.see(fullScan().build()), "nmap without -Pn: down, ports unprobed, but a gone host has none open");
         HostRecord host = subnet.host("10.0.0.1");
-        assertTrue(host.hasOpen("tcp", 22));
-        assertEquals(0, host.portMisses(0));
+        assertEquals(0, host.portCount(), "a host confirmed gone has no open ports");
     }
 
     @Test
@@ -343,18 +344,19 @@ class DeltaEngineTest {
         subnet.see(fullScan().host(down("10.0.0.1")).build());
         HostRecord host = subnet.host("10.0.0.1");
         assertEquals(HostStatus.GONE, host.status());
-        assertTrue(host.hasOpen("tcp", 22), "gone, but its port is unknown, not closed");
-        assertEquals(0, host.portMisses(0));
+        assertEquals(0, host.portCount(), "a host confirmed gone has no open ports");
     }
 
     @Test
-    void returnedHostKeepsItsPortsUntilAScanCoversThem() {
+    void aReturnedHostHasOnlyThePortsSeenSinceItsReturn() {
         Subnet subnet = new Subnet();
         subnet.see(fullScan().host(up("10.0.0.1").open("tcp", 22)).build());
         subnet.see(v1(NET));
         subnet.see(v1(NET));
         assertEquals(List.of(new HostUp(ip("10.0.0.1"), true, null, null, null)), subnet.see(v1(NET, up("10.0.0.1").build())));
-        assertTrue(subnet.host("10.0.0.1").hasOpen("tcp", 22));
+        assertEquals(0, subnet.host("10.0.0.1").portCount());
+        assertEquals(List.of(new PortOpened(ip("10.0.0.1"), "tcp", 22, null)),
+                subnet.see(fullScan().host(up("10.0.0.1").open("tcp", 22)).build()), "seen open again: opened again");
     }
 
     @Test
@@ -414,11 +416,12 @@ class DeltaEngineTest {
         assertEquals(List.of("2001:db8:5f::11 HOST_NEW", "2001:db8:5f::11 PORT_OPENED"),
                 changes.stream().map(c -> c.address() + " " + c.type()).toList());
         subnet.see(v2("2001:db8:5f::/64").liveness("2001:db8:5f::/64").probe("tcp", "22", "2001:db8:5f::/64").build());
-        assertEquals(List.of(ChangeType.HOST_GONE),
+        assertEquals(List.of(ChangeType.HOST_GONE, ChangeType.PORT_CLOSED),
                 types(subnet.see(v2("2001:db8:5f::/64").liveness("2001:db8:5f::/64").probe("tcp", "22", "2001:db8:5f::/64").build())));
         assertEquals(List.of(), subnet.see(v2("2001:db8:5f::/64").probe("tcp", "22", "2001:db8:5f::/64").build()));
-        assertEquals(List.of(ChangeType.PORT_CLOSED), types(subnet.see(v2("2001:db8:5f::/64").probe("tcp", "22", "2001:db8:5f::/64")
-                .build())), "masscan-style coverage missed the port twice");
+        assertEquals(List.of(), subnet.see(v2("2001:db8:5f::/64").probe("tcp", "22", "2001:db8:5f::/64").build()),
+                "the gone host's ports left with it: nothing to close");
+        assertEquals(0, subnet.host("2001:db8:5f::11").portCount());
     }
 
     @Test

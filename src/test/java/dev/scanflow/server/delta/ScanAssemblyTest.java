@@ -96,9 +96,10 @@ class ScanAssemblyTest {
                 assertTrue(expected.after().hosts().get(i).sameAs(result.after().hosts().get(i)));
             }
         }
-        // every .2 host missed twice now (gone; its tcp/22 unknown); every .1 lost tcp/80
+        // every .2 host missed twice now (gone, and a gone host has no open ports: its tcp/22 closes with it);
+        // every .1 lost tcp/80
         assertEquals(4, expected.count(ChangeType.HOST_GONE));
-        assertEquals(4, expected.count(ChangeType.PORT_CLOSED));
+        assertEquals(8, expected.count(ChangeType.PORT_CLOSED));
     }
 
     @Test
@@ -113,7 +114,8 @@ class ScanAssemblyTest {
         assertFalse(afterTimeout.isComplete());
         DeltaResult result = engine.apply(known, afterTimeout);
         assertEquals(3, result.count(ChangeType.HOST_GONE), "gone in the three chunks that came");
-        assertEquals(3, result.count(ChangeType.PORT_CLOSED), "tcp/80 closed in the three chunks that came");
+        assertEquals(6, result.count(ChangeType.PORT_CLOSED),
+                "tcp/80 closed, and the gone hosts' tcp/22 with them, in the three chunks that came");
         HostRecord missedBefore = result.after().host(HostAddress.parse("10.1.0.130")).orElseThrow();
         assertEquals(HostStatus.UP, missedBefore.status());
         assertEquals(1, missedBefore.misses(), "still the one miss from before");
