@@ -100,10 +100,10 @@ public class ReportApplication {
                             r -> !r.outcome().isDuplicate());
                     steps.reached("committed");
                     remember(result, authorized);
-                    return new Applied(result.outcome(), published(result, authorized));
+                    return new Applied(result.outcome(), published(result, authorized), authorized);
                 } catch (ReportAppliedConcurrently concurrent) {
                     // a copy of the same report won the race: it was applied once, this is the duplicate
-                    return new Applied(phpipam.earlierOutcome(authorized), List.of());
+                    return new Applied(phpipam.earlierOutcome(authorized), List.of(), authorized);
                 } catch (StaleState stale) {
                     // another server stored this subnet's state meanwhile: start again from the stored one
                     deltas.recorder().forget(new SubnetKey(authorized.agent().name(), authorized.subnet().id()));
@@ -183,7 +183,7 @@ public class ReportApplication {
         Observation whole = assembly.observation();
         // as phpIPAM: a pool's every address is a host, otherwise not its network and broadcast addresses
         Observation observation = authorized.subnet().isPool() ? whole : whole.withoutNetworkAndBroadcast();
-        DeltaResult result = deltas.recorder().delta(key, authorized.subnet().cidr(), observation);
+        DeltaResult result = deltas.recorder().delta(connection, key, authorized.subnet().cidr(), observation);
         steps.reached("delta");
         HistoryRepository history = deltas.history();
         OptionalLong ref = history.begin(connection, result);

@@ -78,6 +78,18 @@ public final class HistoryRepository {
     /** The stored state of one (site, subnet), or an empty one if nothing was ever applied to it. */
     public SubnetState load(SubnetKey key, Cidr cidr) {
         try (Connection connection = dataSource.getConnection()) {
+            return load(connection, key, cidr);
+        } catch (SQLException e) {
+            throw new HistoryUnavailable("loading the state of " + key, e);
+        }
+    }
+
+    /**
+     * The same on the caller's connection: the apply path loads inside its own transaction, so a report never
+     * holds one pooled connection while it waits for a second (eight concurrent reports would starve a pool of eight).
+     */
+    public SubnetState load(Connection connection, SubnetKey key, Cidr cidr) {
+        try {
             Long ref = null;
             long version = 0;
             UUID lastScan = null;

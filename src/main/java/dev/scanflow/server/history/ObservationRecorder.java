@@ -67,8 +67,14 @@ public final class ObservationRecorder {
      * transaction; it must call {@link #committed} after the commit, or {@link #forget} when the stored
      * state turned out to be another ({@link StaleState}).
      */
-    public DeltaResult delta(SubnetKey key, Cidr cidr, Observation observation) {
-        return deltas.apply(current(key, cidr), observation);
+    /** (A state not held in memory is loaded on the caller's connection, in its transaction.) */
+    public DeltaResult delta(java.sql.Connection connection, SubnetKey key, Cidr cidr, Observation observation) {
+        SubnetState state = states.get(key);
+        if (state == null || !state.cidr().equals(cidr)) {
+            state = history.load(connection, key, cidr);
+            states.put(key, state);
+        }
+        return deltas.apply(state, observation);
     }
 
     /** The delta's new state is the stored one now. */
