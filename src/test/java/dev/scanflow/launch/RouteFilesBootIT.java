@@ -47,6 +47,9 @@ class RouteFilesBootIT {
             properties.setProperty("scanflow.agent.token", "boot-token");
             properties.setProperty("scanflow.agent.server-url", "http://127.0.0.1:" + port);
             properties.setProperty("scanflow.agent.scan-on-start", "false");
+            // a spool of its own: never the install directory's, where another run's reports could wait
+            properties.setProperty("scanflow.agent.spool.dir",
+                    java.nio.file.Files.createTempDirectory("boot-spool").toString());
             properties.setProperty("scanflow.server.api-token", "boot-operator-token");
             SettingsSource source = SettingsSource.of(properties);
             ServerRole.configure(app, ServerSettings.from(source, home), AgentTokens.ofPlainTokens(Map.of(CODE, "boot-token")), home);

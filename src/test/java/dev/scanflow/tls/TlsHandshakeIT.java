@@ -211,6 +211,8 @@ class TlsHandshakeIT {
         settings.setProperty("scanflow.agent.scan-on-start", "false");
         settings.setProperty("scanflow.agent.schedule", "0 0 0 1 1 ? 2099");
         settings.setProperty("scanflow.agent.archive.dir", dir.resolve("archive").toString());
+        // a spool of its own: never the install directory's, where another run's reports could wait
+        settings.setProperty("scanflow.agent.spool.dir", dir.resolve("spool").toString());
         settings.setProperty("scanflow.agent.server-url", "https://127.0.0.1:" + port);
         settings.setProperty(ClientTls.CA_FILE, ca.toString());
         settings.setProperty(ClientTls.KEY_STORE, dir.resolve("agent.p12").toString());
