@@ -30,6 +30,8 @@ class StartupFailuresIT {
     private Outcome start(String... config) throws IOException, InterruptedException {
         Path file = dir.resolve("server.properties");
         Files.write(file, List.of(config));
+        // it holds the database password: a secret is read only from an owner-only file (config.Secrets)
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Files.writeString(dir.resolve("tokens"), "");
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");

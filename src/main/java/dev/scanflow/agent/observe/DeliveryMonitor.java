@@ -92,10 +92,16 @@ public final class DeliveryMonitor extends EventNotifierSupport implements Readi
         Exception failure = exchange.getException();
         HttpOperationFailedException http = failure == null ? null
                 : org.apache.camel.util.ObjectHelper.getException(HttpOperationFailedException.class, failure);
+        // the spool's delivery route (agent-routes/delivery.yaml) does not throw on an error status: read it
+        Integer status = http != null ? Integer.valueOf(http.getStatusCode())
+                : exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        if (failure == null && status != null && (status < 200 || status >= 300)) {
+            http = new HttpOperationFailedException(sent.getEndpoint().getEndpointUri(), status, null, null, null, null);
+        }
         if (failure == null || http != null) {
             pending.remove(exchange.getExchangeId()); // accepted, or answered with a status no retry changes
         }
-        if (failure == null) {
+        if (failure == null && http == null) {
             deliveries.get("accepted").increment();
             lastAccepted.set(clock.instant().getEpochSecond());
             lastRefusal.set(null);
