@@ -148,7 +148,7 @@ public final class ScannerBench {
                     start = System.nanoTime();
                     report = single(forcedAgent.scanCycle());
                     forced.add(seconds(start));
-                    double[] phases = phases(archive, report);
+                    phases = phases(archive, report);
                     forcedMasscan.add(phases[0]);
                     forcedNmap.add(phases[1]);
                     check(mismatches, "ports profile, masscan forced, round " + round, expected, pairs(report));
