@@ -94,9 +94,20 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
      * @param routerIp         scanflow.agent.masscan.router-ip: --router-ip, or null
      * @param routerMac        scanflow.agent.masscan.router-mac: --router-mac, or null
      * @param sourceIp         scanflow.agent.masscan.source-ip: --source-ip, or null
+     * @param minAddresses     scanflow.agent.masscan.min-addresses: the ports profile runs masscan on a target
+     *                         (subnet or chunk) of at least this many addresses; a smaller one is port-scanned by
+     *                         nmap alone, whose host discovery costs less there than masscan's fixed start, retry
+     *                         and wait (README, Speed). Default 512: a /24 goes to nmap, a /23 or larger to
+     *                         masscan; 1 keeps masscan for every target
      */
     public record Masscan(String executable, int rate, Duration waitTime, int retries, String networkInterface,
-                          IpAddress routerIp, String routerMac, IpAddress sourceIp) {
+                          IpAddress routerIp, String routerMac, IpAddress sourceIp, int minAddresses) {
+
+        /** Whether the ports profile finds the open ports of this target with masscan, rather than nmap alone. */
+        public boolean scans(Cidr target) {
+            return BigInteger.ONE.shiftLeft(target.network().bits() - target.prefix())
+                    .compareTo(BigInteger.valueOf(minAddresses)) >= 0;
+        }
     }
 
     /**
@@ -237,8 +248,9 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                 throw new InvalidSettings("scanflow.agent.ports: no port is left to probe for " + subnet
                         + " (profile " + scanProfile + ") once scanflow.agent.exclude-ports is taken out");
             }
-            if (scanProfile == ScanProfile.PORTS) {
-                int chunkPrefix = Math.max(subnet.prefix(), chunkPrefix(subnet.version()));
+            int chunkPrefix = Math.max(subnet.prefix(), chunkPrefix(subnet.version()));
+            if (scanProfile == ScanProfile.PORTS
+                    && masscan.scans(new Cidr(subnet.network(), chunkPrefix))) {
                 BigInteger probes = BigInteger.ONE.shiftLeft(subnet.network().bits() - chunkPrefix)
                         .multiply(BigInteger.valueOf(ports.size()));
                 if (probes.bitLength() > MASSCAN_MAX_RANGE_BITS) {
@@ -402,7 +414,8 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
         }
         return new Masscan(source.string("scanflow.agent.masscan", "masscan"), rate,
                 Duration.ofSeconds(wait.toSeconds()), source.integer("scanflow.agent.masscan.retries", 0, 0, 5),
-                networkInterface, routerIp, routerMac, sourceIp);
+                networkInterface, routerIp, routerMac, sourceIp,
+                source.integer("scanflow.agent.masscan.min-addresses", 512, 1, Integer.MAX_VALUE));
     }
 
     private static IpAddress address(SettingsSource source, String key) {

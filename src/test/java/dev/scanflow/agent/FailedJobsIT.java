@@ -62,7 +62,7 @@ class FailedJobsIT {
         try (CapturedLogs logs = new CapturedLogs();
              AgentUnderTest agent = AgentUnderTest.start(agent("scanflow.agent.subnets", "127.0.1.0/30,127.0.0.0/30",
                      "scanflow.agent.subnet-profiles", "127.0.1.0/30=ports", "scanflow.agent.ports", "22",
-                     "scanflow.agent.masscan", "false"))) {
+                     "scanflow.agent.masscan", "false", "scanflow.agent.masscan.min-addresses", "1"))) {
             List<ScanReport> reports = agent.scanCycle();
 
             assertEquals(List.of("127.0.0.0/30"), reports.stream().map(ScanReport::subnet).toList(),

@@ -1,6 +1,7 @@
 package dev.scanflow.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -112,6 +113,7 @@ class ScanEngineSettingsTest {
         "scanflow.agent.masscan.rate|0",
         "scanflow.agent.masscan.wait|0s",
         "scanflow.agent.masscan.retries|6",
+        "scanflow.agent.masscan.min-addresses|0",
         "scanflow.agent.masscan.interface|-oJ",
         "scanflow.agent.masscan.interface|eth0 --echo",
         "scanflow.agent.masscan.router-ip|gateway",
@@ -145,19 +147,20 @@ class ScanEngineSettingsTest {
     void aMasscanRunThatCannotEndWithinTheScanTimeoutIsRefusedAtStart() {
         // a /24 at the default 22 ports: 5632 probes at 10 packets/s take 563 s, plus the 5 s wait
         InvalidSettings invalid = refused("scanflow.agent.subnets", "127.0.0.0/24", "scanflow.agent.profile", "ports",
-                "scanflow.agent.masscan.rate", "10", "scanflow.agent.scan-timeout", "9m");
+                "scanflow.agent.masscan.rate", "10", "scanflow.agent.scan-timeout", "9m", "scanflow.agent.masscan.min-addresses", "256");
 
         assertTrue(invalid.getMessage().contains("scanflow.agent.scan-timeout"), invalid.getMessage());
         assertTrue(invalid.getMessage().contains("5632 probes"), invalid.getMessage());
         assertTrue(invalid.getMessage().contains("about 568 s"), invalid.getMessage());
         TestSettings.of("scanflow.agent.subnets", "127.0.0.0/24", "scanflow.agent.profile", "ports",
-                "scanflow.agent.masscan.rate", "10", "scanflow.agent.scan-timeout", "10m");
+                "scanflow.agent.masscan.rate", "10", "scanflow.agent.scan-timeout", "10m", "scanflow.agent.masscan.min-addresses", "256");
     }
 
     @Test
     void masscanRetriesCountInTheTimeOfARun() {
         InvalidSettings invalid = refused("scanflow.agent.subnets", "127.0.0.0/24", "scanflow.agent.profile", "ports",
-                "scanflow.agent.masscan.rate", "10", "scanflow.agent.masscan.retries", "1", "scanflow.agent.scan-timeout", "10m");
+                "scanflow.agent.masscan.rate", "10", "scanflow.agent.masscan.retries", "1", "scanflow.agent.scan-timeout", "10m",
+                "scanflow.agent.masscan.min-addresses", "256");
 
         assertTrue(invalid.getMessage().contains("about 1131 s"), invalid.getMessage());
     }
@@ -179,6 +182,32 @@ class ScanEngineSettingsTest {
                 "scanflow.agent.masscan.source-ip", "2001:DB8:5F::3").masscan();
 
         assertEquals(new AgentSettings.Masscan("/usr/bin/masscan", 25000, Duration.ofSeconds(3), 2, "sfl1f247s",
-                IpAddress.parse("198.18.0.1"), "02-5f-00-00-00-01", IpAddress.parse("2001:db8:5f::3")), masscan);
+                IpAddress.parse("198.18.0.1"), "02-5f-00-00-00-01", IpAddress.parse("2001:db8:5f::3"), 512), masscan);
+    }
+
+    @Test
+    void aTargetBelowMasscansMinimumNeedsNoMasscanTimeAtStart() {
+        // the same rate and timeout that refuse a masscan run over a /24: nmap alone scans the /24 by default
+        AgentSettings settings = TestSettings.of("scanflow.agent.subnets", "127.0.0.0/24", "scanflow.agent.profile", "ports",
+                "scanflow.agent.masscan.rate", "10", "scanflow.agent.scan-timeout", "9m");
+
+        assertFalse(settings.masscan().scans(Cidr.parse("127.0.0.0/24")));
+    }
+
+    @Test
+    void masscanScansTargetsOfAtLeastItsMinimumOfAddresses() {
+        AgentSettings.Masscan byDefault = TestSettings.of().masscan();
+        assertEquals(512, byDefault.minAddresses());
+        assertFalse(byDefault.scans(Cidr.parse("198.18.0.0/24")), "256 addresses");
+        assertTrue(byDefault.scans(Cidr.parse("198.18.0.0/23")), "512 addresses");
+        assertTrue(byDefault.scans(Cidr.parse("198.18.0.0/22")));
+        assertFalse(byDefault.scans(Cidr.parse("2001:db8:5f::/120")));
+        assertTrue(byDefault.scans(Cidr.parse("2001:db8:5f::/64")), "2^64 addresses, no overflow");
+
+        AgentSettings.Masscan always = TestSettings.of("scanflow.agent.masscan.min-addresses", "1").masscan();
+        assertTrue(always.scans(Cidr.parse("198.18.0.5/32")));
+        AgentSettings.Masscan fromAQuarter = TestSettings.of("scanflow.agent.masscan.min-addresses", "64").masscan();
+        assertFalse(fromAQuarter.scans(Cidr.parse("198.18.0.0/27")));
+        assertTrue(fromAQuarter.scans(Cidr.parse("198.18.0.0/26")));
     }
 }

@@ -85,6 +85,8 @@ class ScanProfilesLabIT {
         properties.setProperty("scanflow.agent.masscan.wait", "2s");
         properties.setProperty("scanflow.agent.masscan.interface", lab.scannerInterface());
         properties.setProperty("scanflow.agent.masscan.router-ip", lab.gatewayAddress());
+        // masscan on the lab's small targets too (by default a /24 goes to nmap alone): its path is under test
+        properties.setProperty("scanflow.agent.masscan.min-addresses", "1");
         // the scanner is this machine's root namespace: whatever listens here is not part of the lab
         properties.setProperty("scanflow.agent.exclude-addresses", LabNetwork.SCANNER_V4);
         properties.setProperty("scanflow.agent.archive.dir", archive.toString());
@@ -247,6 +249,46 @@ class ScanProfilesLabIT {
                     List.class);
             assertEquals(List.of("nmap", "-6", "-sV"), nmap.subList(0, 3));
             assertEquals(List.of("2001:db8:5f::/120"), report.coverage().ports().get(0).targets());
+        }
+    }
+
+    @Test
+    void thePortsProfileScansATargetBelowMasscansMinimumWithNmapAloneAndClaimsItsHostDiscovery() throws Exception {
+        // the default scanflow.agent.masscan.min-addresses (512): the lab /24 is too small for masscan to pay off
+        try (AgentUnderTest agent = AgentUnderTest.start(agent(LabNetwork.SUBNET_V4, "scanflow.agent.profile", "ports",
+                "scanflow.agent.masscan.min-addresses", "512"))) {
+            List<ScanReport> reports = agent.scanCycle();
+
+            assertEquals(List.of(), agent.rejections());
+            assertEquals(1, reports.size());
+            ScanReport report = reports.get(0);
+            assertEquals("ports", report.profile(), "still the subnet's profile");
+            assertEquals(Boolean.FALSE, report.partial());
+            assertEquals("nmap", report.command().get(0), "no masscan: " + report.command());
+            assertTrue(report.command().containsAll(List.of("-sS", "-sV")), report.command().toString());
+            assertFalse(report.command().contains("-Pn"), "nmap's own host discovery decides what is port-scanned");
+            assertEquals(1, manifest(report).get("runs").size(), "one nmap run, nothing else");
+            Map<String, ScannedHost> hosts = byAddress(report);
+            Map<String, List<Integer>> open = new TreeMap<>();
+            hosts.values().forEach(host -> {
+                List<Integer> ports = host.portList().stream().filter(p -> "open".equals(p.state()))
+                        .map(ScannedPort::port).toList();
+                if (!ports.isEmpty()) {
+                    open.put(host.address(), ports);
+                }
+            });
+            assertEquals(Map.of(h11.ipv4(), List.of(2222, 8080), h12.ipv4(), List.of(2222, 8080)), open,
+                    "the same open ports as masscan finds");
+            assertEquals("OpenSSH", portsOf(hosts.get(h12.ipv4())).get(2222).service().product());
+            assertEquals(h11.mac(), hosts.get(h11.ipv4()).mac().toLowerCase(Locale.ROOT));
+            assertTrue(hosts.containsKey(h13.ipv4()), "h13 is up with nothing open: nmap's discovery says so");
+            // nmap probed liveness too: the report claims the hosts as well as the ports (docs/report-format.md)
+            List<String> covered = List.of("198.18.0.0/31", "198.18.0.2/32", "198.18.0.4/30", "198.18.0.8/29",
+                    "198.18.0.16/28", "198.18.0.32/27", "198.18.0.64/26", "198.18.0.128/25");
+            assertEquals(covered, report.coverage().hostTargets());
+            assertEquals(1, report.coverage().ports().size());
+            assertEquals(PORTS, report.coverage().ports().get(0).ports());
+            assertEquals(covered, report.coverage().ports().get(0).targets());
         }
     }
 

@@ -32,73 +32,111 @@ import java.util.stream.Stream;
 
 /**
  * The scanner benchmark (bench/scanner runs it; figures go into the README's Speed section). On the namespace
- * lab, for the same hosts and the same port list, in the same run and alternated round by round, once on the
- * lab's own /24 (on-link) and once on a /24 routed through the lab's gateway, whose empty addresses are
- * silently dropped:
+ * lab, for the same hosts and the same port list, in the same run and alternated round by round, on three
+ * targets: the lab's own /24 (on-link), a /24 routed through the lab's gateway whose empty addresses are
+ * silently dropped, and a /22 routed the same way with 50 live hosts spread over it:
  * <ol>
- *   <li>the ports profile through the real agent routes (masscan, then nmap -sV on exactly the pairs it found,
- *       several groups at once, the report assembled and POSTed), once at 10,000 packets/s with one retry and
- *       once at 1,000 packets/s without;</li>
- *   <li>{@code nmap -sV} over the port list on the subnet (nmap's own host discovery first);</li>
- *   <li>{@code nmap -sV -Pn} over the port list on every address of the subnet (once only on the routed /24,
- *       where it takes minutes).</li>
+ *   <li>the ports profile through the real agent routes, as configured out of the box but for the lab's
+ *       masscan settings (10,000 packets/s, one retry, a 2 s wait) and chunks of /22: on the /24s nmap alone
+ *       (smaller than scanflow.agent.masscan.min-addresses), on the /22 masscan, then nmap -sV on exactly the
+ *       pairs it found, several groups at once; the report assembled and POSTed;</li>
+ *   <li>on the /24s, the ports profile with masscan forced (min-addresses=1), as it ran on every target
+ *       before;</li>
+ *   <li>{@code nmap -sV} over the port list on the target (nmap's own host discovery first);</li>
+ *   <li>on the on-link /24, {@code nmap -sV -Pn} over the port list on every address (behind the gateway it
+ *       takes minutes per /24: 474 s in the README's earlier run).</li>
  * </ol>
- * Every round checks that all of them found the same open (address, port) pairs.
+ * Every run checks that all of them found the same open (address, port) pairs.
  */
 public final class ScannerBench {
 
     private static final int ROUNDS = 3;
-    private static final int HOSTS = 20;
+    /** Lab hosts: all of them live in the /22; the first {@link #SMALL_HOSTS} also serve on the two /24s. */
+    private static final int HOSTS = 50;
+    private static final int SMALL_HOSTS = 20;
     private static final String ROUTED = "198.18.1.0/24";
+    private static final String WIDE = "198.18.4.0/22";
     private static final String PORTS =
             "21-23,25,53,80,110,111,135,139,143,443,445,993,995,1723,2222,3306,3389,5432,5900,8000,8080,8443";
 
+    /** Where a lab host serves in one of the benchmark's targets. */
+    private enum Target {
+        ON_LINK(LabNetwork.SUBNET_V4), ROUTED_24(ROUTED), ROUTED_22(WIDE);
+
+        final String subnet;
+
+        Target(String subnet) {
+            this.subnet = subnet;
+        }
+
+        String address(LabHost host, int index) {
+            return switch (this) {
+                case ON_LINK -> host.ipv4();
+                case ROUTED_24 -> "198.18.1." + host.octet();
+                // spread over the four /24s of the /22
+                case ROUTED_22 -> "198.18." + (4 + index % 4) + "." + host.octet();
+            };
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         LabNetwork.assumeAvailable(LabNetwork.Tool.MASSCAN, LabNetwork.Tool.SSHD, LabNetwork.Tool.PYTHON3);
-        System.out.printf("machine: %d cores, %s, %s %s, Java %s; %s; %s%n", Runtime.getRuntime().availableProcessors(),
-                memory(), System.getProperty("os.name"), System.getProperty("os.version"),
-                System.getProperty("java.version"), firstLine(List.of("nmap", "--version")),
-                firstLine(List.of("masscan", "--version")));
+        System.out.printf("machine: %d cores, %s, %s %s, Java %s; %s; %s; load average at start %s%n",
+                Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("os.name"),
+                System.getProperty("os.version"), System.getProperty("java.version"),
+                firstLine(List.of("nmap", "--version")), firstLine(List.of("masscan", "--version")), loadAverage());
         Path archive = Files.createTempDirectory("scanner-bench-archive");
         try (LabNetwork lab = LabNetwork.create(HOSTS)) {
-            routeASecondSubnetThroughTheGateway(lab);
-            Set<String> onLink = startServices(lab, false);
-            Set<String> routed = startServices(lab, true);
+            routeThroughTheGateway(lab, Target.ROUTED_24, SMALL_HOSTS);
+            routeThroughTheGateway(lab, Target.ROUTED_22, HOSTS);
+            Set<String> onLink = startServices(lab, Target.ON_LINK, SMALL_HOSTS);
+            Set<String> routed = startServices(lab, Target.ROUTED_24, SMALL_HOSTS);
+            Set<String> wide = startServices(lab, Target.ROUTED_22, HOSTS);
             LabTrickle.start(lab, lab.host(HOSTS - 1));
-            System.out.printf("lab: %d hosts; port list %s (%d ports); HTTP on 8080 on every host, OpenSSH on 2222 on"
-                    + " every third, a second HTTP server on 8000 on every fifth%n", HOSTS, PORTS,
+            System.out.printf("lab: %d hosts; port list %s (%d ports); HTTP on 8080 on every serving host, OpenSSH"
+                    + " on 2222 on every third, a second HTTP server on 8000 on every fifth%n", HOSTS, PORTS,
                     dev.scanflow.report.PortList.parse(PORTS).size());
-            scenario(lab, archive, "on-link " + LabNetwork.SUBNET_V4 + " (absent addresses answer nothing, their ARP"
-                    + " fails at once)", LabNetwork.SUBNET_V4, onLink, ROUNDS, ROUNDS);
-            scenario(lab, archive, "routed " + ROUTED + " behind the lab gateway (the " + (256 - HOSTS) + " absent"
-                    + " addresses silently dropped, as behind a firewall)", ROUTED, routed, ROUNDS, 1);
+            scenario(lab, archive, "on-link " + LabNetwork.SUBNET_V4 + ", " + HOSTS + " hosts up, the first "
+                    + SMALL_HOSTS + " serving (absent addresses answer nothing, their ARP fails at once)",
+                    Target.ON_LINK, onLink, true, true);
+            scenario(lab, archive, "routed " + ROUTED + " behind the lab gateway, " + SMALL_HOSTS + " hosts (the "
+                    + (256 - SMALL_HOSTS) + " absent addresses silently dropped, as behind a firewall)",
+                    Target.ROUTED_24, routed, true, false);
+            scenario(lab, archive, "routed " + WIDE + " behind the lab gateway, " + HOSTS + " hosts spread over it"
+                    + " (the " + (1024 - HOSTS) + " absent addresses silently dropped)", Target.ROUTED_22, wide,
+                    false, false);
         }
+        System.out.printf("%nload average at the end %s%n", loadAverage());
         System.exit(0);
     }
 
-    private static void scenario(LabNetwork lab, Path archive, String title, String subnet, Set<String> expected,
-                                 int rounds, int everyAddressRounds) throws Exception {
+    private static void scenario(LabNetwork lab, Path archive, String title, Target target, Set<String> expected,
+                                 boolean alsoMasscanForced, boolean everyAddress) throws Exception {
+        String subnet = target.subnet;
         System.out.printf("%n%s: %d open ports; %d rounds, alternated (wall time, median (min - max)):%n", title,
-                expected.size(), rounds);
-        List<Double> fast = new ArrayList<>();
-        List<Double> fastMasscan = new ArrayList<>();
-        List<Double> fastNmap = new ArrayList<>();
-        List<Double> slow = new ArrayList<>();
-        List<Double> slowMasscan = new ArrayList<>();
+                expected.size(), ROUNDS);
+        List<Double> profile = new ArrayList<>();
+        List<Double> profileMasscan = new ArrayList<>();
+        List<Double> profileNmap = new ArrayList<>();
+        List<Double> forced = new ArrayList<>();
+        List<Double> forcedMasscan = new ArrayList<>();
+        List<Double> forcedNmap = new ArrayList<>();
         List<Double> nmapDiscovering = new ArrayList<>();
         List<Double> nmapEveryAddress = new ArrayList<>();
         List<String> mismatches = new ArrayList<>();
-        try (AgentUnderTest fastAgent = AgentUnderTest.start(agent(lab, archive, subnet, "10000", "1"));
-             AgentUnderTest slowAgent = AgentUnderTest.start(agent(lab, archive, subnet, "1000", "0"))) {
-            fastAgent.scanCycle(); // warm-up: JIT, the lab's ARP caches
-            for (int round = 1; round <= rounds; round++) {
+        String profileEngine = "?";
+        try (AgentUnderTest profileAgent = AgentUnderTest.start(agent(lab, archive, subnet, null));
+             AgentUnderTest forcedAgent = alsoMasscanForced ? AgentUnderTest.start(agent(lab, archive, subnet, "1")) : null) {
+            profileAgent.scanCycle(); // warm-up: JIT, the lab's ARP caches
+            for (int round = 1; round <= ROUNDS; round++) {
                 long start = System.nanoTime();
-                ScanReport report = single(fastAgent.scanCycle());
-                fast.add(seconds(start));
+                ScanReport report = single(profileAgent.scanCycle());
+                profile.add(seconds(start));
+                profileEngine = report.command().get(0);
                 double[] phases = phases(archive, report);
-                fastMasscan.add(phases[0]);
-                fastNmap.add(phases[1]);
-                check(mismatches, "ports profile 10000 pps, round " + round, expected, pairs(report));
+                profileMasscan.add(phases[0]); // nmap alone: its one run
+                profileNmap.add(phases[1]);
+                check(mismatches, "ports profile, round " + round, expected, pairs(report));
 
                 start = System.nanoTime();
                 Set<String> found = nmap(List.of("nmap", "-sV", "-n", "-T4", "-p", PORTS, "--exclude",
@@ -106,13 +144,17 @@ public final class ScannerBench {
                 nmapDiscovering.add(seconds(start));
                 check(mismatches, "nmap -sV, round " + round, expected, found);
 
-                start = System.nanoTime();
-                report = single(slowAgent.scanCycle());
-                slow.add(seconds(start));
-                slowMasscan.add(phases(archive, report)[0]);
-                check(mismatches, "ports profile 1000 pps, round " + round, expected, pairs(report));
+                if (forcedAgent != null) {
+                    start = System.nanoTime();
+                    report = single(forcedAgent.scanCycle());
+                    forced.add(seconds(start));
+                    phases = phases(archive, report);
+                    forcedMasscan.add(phases[0]);
+                    forcedNmap.add(phases[1]);
+                    check(mismatches, "ports profile, masscan forced, round " + round, expected, pairs(report));
+                }
 
-                if (round <= everyAddressRounds) {
+                if (everyAddress) {
                     start = System.nanoTime();
                     found = nmap(List.of("nmap", "-sV", "-Pn", "-n", "-T4", "-p", PORTS, "--exclude",
                             LabNetwork.SCANNER_V4, "-oX", "-", subnet));
@@ -121,36 +163,40 @@ public final class ScannerBench {
                 }
             }
         }
-        System.out.printf("  ports profile, masscan 10000 pps + 1 retry:  %s  (masscan %s, nmap -sV on the pairs %s)%n",
-                summary(fast), summary(fastMasscan), summary(fastNmap));
-        System.out.printf("  ports profile, masscan 1000 pps, no retry:   %s  (masscan %s)%n", summary(slow),
-                summary(slowMasscan));
-        System.out.printf("  nmap -sV -n -T4 -p <list> <subnet>:          %s%n", summary(nmapDiscovering));
-        System.out.printf("  nmap -sV -Pn -n -T4 -p <list> <subnet>:      %s%s%n", summary(nmapEveryAddress),
-                everyAddressRounds < rounds ? " (" + everyAddressRounds + " run)" : "");
+        boolean masscan = "masscan".equals(profileEngine);
+        System.out.printf("  ports profile (%s): %s  (%s)%n", masscan ? "masscan, then nmap -sV on the pairs"
+                        : "nmap alone, target under min-addresses", summary(profile), masscan
+                        ? "masscan " + summary(profileMasscan) + ", nmap -sV on the pairs " + summary(profileNmap)
+                        : "of which the nmap run " + summary(profileMasscan));
+        if (!forced.isEmpty()) {
+            System.out.printf("  ports profile, masscan forced (min-addresses=1): %s  (masscan %s, nmap -sV on the pairs"
+                    + " %s)%n", summary(forced), summary(forcedMasscan), summary(forcedNmap));
+        }
+        System.out.printf("  nmap -sV -n -T4 -p <list> <subnet>:               %s%n", summary(nmapDiscovering));
+        if (!nmapEveryAddress.isEmpty()) {
+            System.out.printf("  nmap -sV -Pn -n -T4 -p <list> <subnet>:           %s%n", summary(nmapEveryAddress));
+        }
         System.out.printf("  same open ports found by all: %s%n", mismatches.isEmpty() ? "yes, every run"
                 : "NO: " + String.join("; ", mismatches));
     }
 
     /**
-     * 198.18.1.0/24 behind the lab's gateway: the scanner routes it to 198.18.0.1 (through its lab interface
-     * only, so the route goes with the lab); the gateway reaches each lab host's second address on-link and
-     * drops the rest of the /24 without a word (a blackhole route), as a firewall in front of empty addresses
-     * does. Every address involved is the lab's own (THE ADDRESS RULE).
+     * A target behind the lab's gateway: the scanner routes it to 198.18.0.1 (through its lab interface only,
+     * so the route goes with the lab); the gateway reaches each serving host's address in it on-link and drops
+     * the rest without a word (a blackhole route), as a firewall in front of empty addresses does. Every
+     * address involved is the lab's own (THE ADDRESS RULE).
      */
-    private static void routeASecondSubnetThroughTheGateway(LabNetwork lab) {
+    private static void routeThroughTheGateway(LabNetwork lab, Target target, int hosts) {
         String ip = LabNetwork.Tool.IP.locate().orElseThrow().toString();
-        run(List.of(ip, "netns", "exec", lab.gatewayNamespace(), ip, "route", "add", "blackhole", ROUTED));
-        for (LabHost host : lab.hosts()) {
-            String address = routedAddress(host);
-            run(List.of(ip, "netns", "exec", host.namespace(), ip, "addr", "add", address + "/24", "dev", "e0"));
+        String prefixLength = target.subnet.substring(target.subnet.indexOf('/'));
+        run(List.of(ip, "netns", "exec", lab.gatewayNamespace(), ip, "route", "add", "blackhole", target.subnet));
+        for (int i = 0; i < hosts; i++) {
+            LabHost host = lab.host(i);
+            String address = target.address(host, i);
+            run(List.of(ip, "netns", "exec", host.namespace(), ip, "addr", "add", address + prefixLength, "dev", "e0"));
             run(List.of(ip, "netns", "exec", lab.gatewayNamespace(), ip, "route", "add", address + "/32", "dev", "e0"));
         }
-        run(List.of(ip, "route", "add", ROUTED, "via", lab.gatewayAddress(), "dev", lab.scannerInterface()));
-    }
-
-    private static String routedAddress(LabHost host) {
-        return "198.18.1." + host.octet();
+        run(List.of(ip, "route", "add", target.subnet, "via", lab.gatewayAddress(), "dev", lab.scannerInterface()));
     }
 
     private static void run(List<String> command) {
@@ -158,15 +204,15 @@ public final class ScannerBench {
     }
 
     /**
-     * HTTP on 8080 everywhere, OpenSSH on 2222 on every third host, a second HTTP server on 8000 on every fifth:
-     * on the hosts' lab addresses, or on their addresses in the routed subnet.
+     * HTTP on 8080 on each of the first {@code hosts} hosts, OpenSSH on 2222 on every third, a second HTTP
+     * server on 8000 on every fifth, on their addresses in the target.
      */
-    private static Set<String> startServices(LabNetwork lab, boolean routed) {
+    private static Set<String> startServices(LabNetwork lab, Target target, int hosts) {
         String python = LabNetwork.Tool.PYTHON3.locate().orElseThrow().toString();
         Set<String> open = new TreeSet<>();
-        for (int i = 0; i < HOSTS; i++) {
+        for (int i = 0; i < hosts; i++) {
             LabHost host = lab.host(i);
-            String address = routed ? routedAddress(host) : host.ipv4();
+            String address = target.address(host, i);
             lab.startHttpServer(host, address, 8080, python);
             open.add(address + ":8080");
             if (i % 3 == 0) {
@@ -174,24 +220,29 @@ public final class ScannerBench {
                 open.add(address + ":2222");
             }
             if (i % 5 == 0) {
-                lab.startHttpServer(host, address, 8000, "/usr/bin/python3");
+                lab.startHttpServer(host, address, 8000, python);
                 open.add(address + ":8000");
             }
         }
         return open;
     }
 
-    private static Properties agent(LabNetwork lab, Path archive, String subnet, String rate, String retries) {
+    /** The ports profile as configured out of the box, but for the lab's masscan settings and /22 chunks. */
+    private static Properties agent(LabNetwork lab, Path archive, String subnet, String minAddresses) {
         Properties properties = new Properties();
         properties.setProperty("scanflow.agent.subnets", subnet);
         properties.setProperty("scanflow.agent.profile", "ports");
         properties.setProperty("scanflow.agent.ports", PORTS);
         properties.setProperty("scanflow.agent.exclude-addresses", LabNetwork.SCANNER_V4);
-        properties.setProperty("scanflow.agent.masscan.rate", rate);
-        properties.setProperty("scanflow.agent.masscan.retries", retries);
+        properties.setProperty("scanflow.agent.chunk-prefix.ipv4", "22");
+        properties.setProperty("scanflow.agent.masscan.rate", "10000");
+        properties.setProperty("scanflow.agent.masscan.retries", "1");
         properties.setProperty("scanflow.agent.masscan.wait", "2s");
         properties.setProperty("scanflow.agent.masscan.interface", lab.scannerInterface());
         properties.setProperty("scanflow.agent.masscan.router-ip", lab.gatewayAddress());
+        if (minAddresses != null) {
+            properties.setProperty("scanflow.agent.masscan.min-addresses", minAddresses);
+        }
         properties.setProperty("scanflow.agent.archive.dir", archive.toString());
         properties.setProperty("scanflow.agent.spool.dir", archive.resolveSibling(archive.getFileName() + "-spool").toString());
         properties.setProperty("scanflow.agent.scan-timeout", "300s");
@@ -232,7 +283,10 @@ public final class ScannerBench {
         return open;
     }
 
-    /** From the raw output archive: masscan's time, and the span of the nmap -sV runs. */
+    /**
+     * From the raw output archive: the first scanner's time (masscan's, or nmap alone's), and the span of the
+     * nmap -sV runs after masscan.
+     */
     private static double[] phases(Path archive, ScanReport report) throws IOException {
         Path manifest;
         try (Stream<Path> files = Files.walk(archive)) {
@@ -280,6 +334,14 @@ public final class ScannerBench {
         ExecResult result = LabNetwork.exec(command, Duration.ofSeconds(10));
         return (result.stdout().isBlank() ? result.stderr() : result.stdout()).lines()
                 .filter(line -> !line.isBlank()).findFirst().orElse("?").strip();
+    }
+
+    private static String loadAverage() {
+        try {
+            return String.join(" ", List.of(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static String memory() {

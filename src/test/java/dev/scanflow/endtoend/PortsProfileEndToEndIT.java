@@ -56,6 +56,7 @@ class PortsProfileEndToEndIT {
             agent.setProperty("scanflow.agent.masscan.wait", "2s");
             agent.setProperty("scanflow.agent.masscan.interface", lab.scannerInterface());
             agent.setProperty("scanflow.agent.masscan.router-ip", lab.gatewayAddress());
+            agent.setProperty("scanflow.agent.masscan.min-addresses", "1"); // masscan's path on this small /24
             agent.setProperty("scanflow.agent.archive.dir", archive.toString());
             agent.setProperty("scanflow.agent.schedule", "0 0 0 1 1 ? 2099");
             agent.setProperty("scanflow.agent.scan-on-start", "true");

@@ -19,19 +19,27 @@ import java.util.List;
  * @param addresses explicit addresses to probe instead of the target CIDR (a phpIPAM status check of the
  *                  known addresses); empty: the target
  * @param names     how host names are looked up for this job
+ * @param masscan   the ports profile only: whether masscan finds the open ports (then nmap -sV on exactly those),
+ *                  or nmap alone scans the target as services-nmap does (a target smaller than
+ *                  scanflow.agent.masscan.min-addresses); false for the other profiles
  */
 public record ScanJob(String subnet, Cidr target, List<Cidr> excluded, List<Cidr> covered, ScanProfile profile,
-                      PortList ports, ScanReport.Chunk chunk, List<String> addresses, NameLookup names) {
+                      PortList ports, ScanReport.Chunk chunk, List<String> addresses, NameLookup names,
+                      boolean masscan) {
 
     public ScanJob {
         excluded = List.copyOf(excluded);
         covered = List.copyOf(covered);
         addresses = List.copyOf(addresses);
+        if (masscan && profile != ScanProfile.PORTS) {
+            throw new IllegalArgumentException("only the ports profile runs masscan, not " + profile.id());
+        }
     }
 
     public ScanJob(String subnet, Cidr target, List<Cidr> excluded, List<Cidr> covered, ScanProfile profile,
                    PortList ports, ScanReport.Chunk chunk) {
-        this(subnet, target, excluded, covered, profile, ports, chunk, List.of(), NameLookup.NONE);
+        this(subnet, target, excluded, covered, profile, ports, chunk, List.of(), NameLookup.NONE,
+                profile == ScanProfile.PORTS);
     }
 
     /**
@@ -64,6 +72,6 @@ public record ScanJob(String subnet, Cidr target, List<Cidr> excluded, List<Cidr
 
     @Override
     public String toString() {
-        return describe() + " [" + profile.id() + "]";
+        return describe() + " [" + profile.id() + (profile == ScanProfile.PORTS && !masscan ? ", nmap alone" : "") + "]";
     }
 }

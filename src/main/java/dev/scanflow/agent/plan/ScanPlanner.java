@@ -18,7 +18,9 @@ import java.util.UUID;
  * Turns one assigned subnet into the scans that cover it: the subnet whole when it is no larger than the
  * chunk size (scanflow.agent.chunk-prefix.ipv4 / .ipv6), else one job per chunk, all sharing a scan id, so
  * that each chunk is its own report and a failed chunk never erases what the others found. Chunks that
- * scanflow.agent.exclude-addresses covers entirely are left out before numbering.
+ * scanflow.agent.exclude-addresses covers entirely are left out before numbering. A ports-profile job runs
+ * masscan only on a target of at least scanflow.agent.masscan.min-addresses; on a smaller one masscan's fixed
+ * costs (start, a second per retry, the wait) exceed nmap's own host discovery, so nmap scans it alone.
  */
 public class ScanPlanner {
 
@@ -67,7 +69,8 @@ public class ScanPlanner {
             jobs.add(new ScanJob(subnet.toString(), target,
                     AddressRanges.overlapping(target, settings.excludeAddresses()),
                     AddressRanges.subtract(target, settings.excludeAddresses()),
-                    profile, settings.ports(), chunk, List.of(), names));
+                    profile, settings.ports(), chunk, List.of(), names,
+                    profile == ScanProfile.PORTS && settings.masscan().scans(target)));
         }
         return jobs;
     }
@@ -91,6 +94,6 @@ public class ScanPlanner {
             return List.of();
         }
         return List.of(new ScanJob(subnet.toString(), subnet, List.of(), covered, ScanProfile.DISCOVERY, settings.ports(),
-                null, addresses, names));
+                null, addresses, names, false));
     }
 }

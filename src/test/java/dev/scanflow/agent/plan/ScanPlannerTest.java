@@ -1,6 +1,7 @@
 package dev.scanflow.agent.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,6 +93,44 @@ class ScanPlannerTest {
         assertEquals("ports", ports.profileId());
         assertEquals(PortList.parse("22"), ports.ports());
         assertEquals(ScanProfile.DISCOVERY, planner.plan("127.0.0.0/29").get(0).profile());
+    }
+
+    @Test
+    void aPortsJobRunsMasscanOnlyOnATargetOfAtLeastItsMinimumOfAddresses() {
+        ScanPlanner planner = new ScanPlanner(TestSettings.of("scanflow.agent.subnets",
+                "198.18.0.0/24,198.18.4.0/22,198.18.8.0/22,127.0.0.0/29",
+                "scanflow.agent.profile", "ports", "scanflow.agent.chunk-prefix.ipv4", "22",
+                "scanflow.agent.subnet-profiles", "127.0.0.0/29=discovery,198.18.8.0/22=services-nmap"));
+
+        ScanJob small = planner.plan("198.18.0.0/24").get(0);
+        assertEquals(ScanProfile.PORTS, small.profile());
+        assertFalse(small.masscan(), "256 addresses: nmap alone");
+        assertEquals("198.18.0.0/24 [ports, nmap alone]", small.toString());
+        ScanJob large = planner.plan("198.18.4.0/22").get(0);
+        assertTrue(large.masscan(), "1024 addresses in one job: masscan");
+        assertEquals("198.18.4.0/22 [ports]", large.toString());
+        assertFalse(planner.plan("198.18.8.0/22").get(0).masscan(), "services-nmap never runs masscan");
+        assertFalse(planner.plan("127.0.0.0/29").get(0).masscan(), "discovery never runs masscan");
+    }
+
+    @Test
+    void theChunkNotTheSubnetDecidesBetweenMasscanAndNmapAlone() {
+        List<ScanJob> chunks = new ScanPlanner(TestSettings.of("scanflow.agent.subnets", "198.18.4.0/22",
+                "scanflow.agent.profile", "ports")).plan("198.18.4.0/22");
+        assertEquals(4, chunks.size(), "four /24 chunks by default");
+        chunks.forEach(chunk -> assertFalse(chunk.masscan(), chunk.toString()));
+
+        List<ScanJob> always = new ScanPlanner(TestSettings.of("scanflow.agent.subnets", "198.18.0.0/24",
+                "scanflow.agent.profile", "ports", "scanflow.agent.masscan.min-addresses", "1")).plan("198.18.0.0/24");
+        assertTrue(always.get(0).masscan(), "min-addresses=1 keeps masscan on every target");
+    }
+
+    @Test
+    void onlyThePortsProfileCanRunMasscan() {
+        Cidr target = Cidr.parse("198.18.0.0/24");
+        assertThrows(IllegalArgumentException.class, () -> new ScanJob(target.toString(), target, List.of(),
+                List.of(target), ScanProfile.SERVICES_NMAP, PortList.parse("22"), null, List.of(),
+                ScanJob.NameLookup.NONE, true));
     }
 
     @Test
