@@ -44,6 +44,7 @@ import java.util.Map;
  * @param masscan        scanflow.agent.masscan*: the masscan executable and its settings
  * @param archive        scanflow.agent.archive.*: where raw scanner output is kept, and how long
  * @param delivery       scanflow.agent.spool.* and scanflow.agent.delivery.*: the report spool and its delivery
+ * @param transport      scanflow.agent.transport, scanflow.agent.site, scanflow.kafka.*: how reports leave the spool
  */
 public record AgentSettings(String code, String token, URI serverUrl, List<Cidr> subnets, String schedule,
                             boolean scanOnStart, String nmap, Duration scanTimeout, Duration hostTimeout,
@@ -51,7 +52,7 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                             Map<Cidr, ScanProfile> subnetProfiles, PortList ports, PortList excludePorts,
                             List<Cidr> excludeAddresses, int chunkPrefixV4, int chunkPrefixV6, Duration statsEvery,
                             TcpScan tcpScan, int serviceScanParallelism, Masscan masscan, Archive archive,
-                            Delivery delivery) {
+                            Delivery delivery, AgentTransportSettings transport) {
 
     /** The default port list: nmap's 20 most common TCP ports, plus PostgreSQL and 8443. */
     public static final String DEFAULT_PORTS =
@@ -171,7 +172,7 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                 source.bool("scanflow.agent.reverse-dns", false),
                 source.integer("scanflow.agent.management-port", 9877, 1, 65535),
                 profile, subnetProfiles, ports, excludePorts, excludeAddresses, chunkV4, chunkV6, statsEvery,
-                tcpScan, serviceScanParallelism, masscan, archive, delivery);
+                tcpScan, serviceScanParallelism, masscan, archive, delivery, AgentTransportSettings.from(source));
         settings.checkScanSizes();
         return settings;
     }

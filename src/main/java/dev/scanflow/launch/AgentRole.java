@@ -107,6 +107,9 @@ public final class AgentRole {
                 .property("scanflow.agent.scan-timeout-ms", settings.scanTimeout().toMillis())
                 .property("scanflow.agent.reports-url", reportsUrl(settings))
                 .routes("file:" + home.resolve("agent-routes") + "/*.yaml");
+        if (settings.transport().overKafka()) {
+            KafkaTransport.configureAgent(app, settings.transport(), delivery.timeout(), home);
+        }
     }
 
     /** The agent alone serves only health and metrics, on its own port; its scanners must be installed. */

@@ -93,6 +93,7 @@ public final class ServerRole {
                 .property("camel.server.maxBodySize", settings.maxBodyBytes())
                 .routes("file:" + home.resolve("routes") + "/*.yaml");
         ObservationRecorder recorder = configureApply(app, settings, dataSource, directory, steps);
+        settings.kafka().ifPresent(kafka -> KafkaTransport.configureServer(app, kafka, home));
         OperatorApiRole.configure(app, settings, dataSource, recorder);
         // Camel 4.17 looks for platform-http's router on 8080 when management has a port of its own:
         // management shares the business port instead (docs/stack.md).
