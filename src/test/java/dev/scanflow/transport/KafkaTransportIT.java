@@ -152,6 +152,39 @@ class KafkaTransportIT {
         }
     }
 
+    @Test
+    void aDatabaseOutageRetriesTheSameRecordUntilItIsBackAndNeverDeadLetters() throws Exception {
+        try (KafkaBroker broker = KafkaBroker.start(); TestPhpipam phpipam = TestPhpipam.create()) {
+            KafkaReports.createTopics(broker, Map.of(REPORTS, 1, DEAD, 1));
+            long subnetA = phpipam.insertSubnet(RANGE, phpipam.insertAgent("site-a", CODE_A), true, true);
+            Properties kafka = new Properties();
+            kafka.setProperty("scanflow.kafka.brokers", broker.bootstrapServers());
+            // the database "fails" for the first three tries of the first report (as PhpipamUnavailable does)
+            java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+            dev.scanflow.server.store.StepHook outage = step -> {
+                if (step.equals("authorized") && failures.getAndIncrement() < 3) {
+                    throw new dev.scanflow.server.phpipam.PhpipamUnavailable("the test's outage",
+                            new java.sql.SQLTransientConnectionException("connection refused"));
+                }
+            };
+            UUID first = UUID.randomUUID();
+            UUID second = UUID.randomUUID();
+            try (ServerUnderTest server = ServerUnderTest.start(phpipam, Map.of(CODE_A, TOKEN_A), kafka, null, outage);
+                 KafkaProducer<String, byte[]> producer = KafkaReports.producer(broker)) {
+                producer.send(KafkaReports.record(REPORTS, "site-a/" + RANGE,
+                        KafkaReports.report(first, CODE_A, RANGE, 10, List.of("10.20.0.7")), "Bearer " + TOKEN_A)).get();
+                producer.send(KafkaReports.record(REPORTS, "site-a/" + RANGE,
+                        KafkaReports.report(second, CODE_A, RANGE, 5, List.of("10.20.0.7", "10.20.0.8")), "Bearer " + TOKEN_A)).get();
+                phpipam.awaitReports(2, Duration.ofSeconds(60));
+                assertEquals(Set.of("10.20.0.7", "10.20.0.8"), addressesIn(phpipam, subnetA));
+            }
+            assertTrue(failures.get() >= 4, "tried again after each failure: " + failures.get());
+            assertEquals(Set.of(first.toString(), second.toString()), Set.copyOf(phpipam.rows("SELECT report_id FROM `"
+                    + phpipam.scanflowSchema + "`.ingested_reports").stream().map(row -> String.valueOf(row.get("report_id"))).toList()));
+            assertEquals(0, KafkaReports.readAll(broker, DEAD, 0, Duration.ofSeconds(2)).size(), "an outage is no dead letter");
+        }
+    }
+
     /** Five reports of one agent in its spool, oldest first; host .5 always up, and one more each time. */
     private static List<String> spool(Path spoolDir, String code, int firstHost) throws Exception {
         ReportSpool spool = new ReportSpool(spoolDir, 1 << 24, Clock.systemUTC());
