@@ -52,6 +52,7 @@ import java.util.Map;
  * @param deliveryTls    scanflow.agent.tls.*: how the server is trusted (CA file or the JDK's store) and the
  *                       agent's client certificate for mutual TLS
  * @param delivery       scanflow.agent.spool.* and scanflow.agent.delivery.*: the report spool and its delivery
+ * @param transport      scanflow.agent.transport, scanflow.agent.site, scanflow.kafka.*: how reports leave the spool
  */
 public record AgentSettings(String code, String token, URI serverUrl, List<Cidr> subnets, String schedule,
                             boolean scanOnStart, String nmap, Duration scanTimeout, Duration hostTimeout,
@@ -60,7 +61,7 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                             List<Cidr> excludeAddresses, int chunkPrefixV4, int chunkPrefixV6, Duration statsEvery,
                             TcpScan tcpScan, int serviceScanParallelism, Masscan masscan, Archive archive,
                             String managementHost, ManagementSettings management, ClientTls deliveryTls,
-                            Delivery delivery, int topPorts) {
+                            Delivery delivery, int topPorts, AgentTransportSettings transport) {
 
     /** The default port list: nmap's 20 most common TCP ports, plus PostgreSQL and 8443. */
     public static final String DEFAULT_PORTS =
@@ -213,7 +214,7 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                 tcpScan, serviceScanParallelism, masscan, archive,
                 source.string("scanflow.agent.management-host", "127.0.0.1"),
                 ManagementSettings.from(source, "scanflow.agent.operator-token"),
-                ClientTls.from(source), delivery, topPorts);
+                ClientTls.from(source), delivery, topPorts, AgentTransportSettings.from(source));
         settings.checkScanSizes();
         settings.checkReportLimits();
         return settings;

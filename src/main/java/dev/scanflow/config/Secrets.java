@@ -27,7 +27,11 @@ public final class Secrets {
             "scanflow.server.tls.key-store-password",
             "scanflow.agent.tls.key-store-password",
             "scanflow.phpipam-api.app-code",
-            "scanflow.phpipam-api.password");
+            "scanflow.phpipam-api.password",
+            "scanflow.kafka.sasl-jaas-config",
+            "scanflow.kafka.ssl-truststore-password",
+            "scanflow.kafka.ssl-keystore-password",
+            "scanflow.kafka.ssl-key-password");
 
     private static final long MAX_FILE_BYTES = 64 * 1024;
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(

@@ -33,13 +33,14 @@ import java.util.List;
  * @param tls               scanflow.server.tls.*: HTTPS on the server's port, or null for plain HTTP
  * @param maxClockSkew      scanflow.server.max-clock-skew: how far a report's scanStart may be ahead of the
  *                          server's clock before it is refused with 400, default 10m
+ * @param kafka             scanflow.kafka.*: with scanflow.kafka.brokers set, reports are also taken from Kafka
  */
 public record ServerSettings(String host, int port, long maxBodyBytes, Path tokensFile, int authFailureLimit,
                              Duration authFailureWindow, List<Cidr> trustedProxies, ZoneId phpipamTimeZone,
                              boolean writeMac, boolean fillEmptyHostnamesOnly, String apiToken,
                              List<String> eventEndpoints, int eventStreamClients, DeltaSettings deltas,
                              Path alertRulesFile, DatabaseSettings database, ManagementSettings management,
-                             ServerTls tls, Duration maxClockSkew) {
+                             ServerTls tls, Duration maxClockSkew, java.util.Optional<KafkaSettings> kafka) {
 
     /**
      * @param enabled        scanflow.deltas.enabled, default true
@@ -83,7 +84,8 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Path toke
                 DatabaseSettings.from(source),
                 ManagementSettings.from(source, "scanflow.server.api-token"),
                 ServerTls.fromIfConfigured(source, home),
-                source.duration("scanflow.server.max-clock-skew", Duration.ofMinutes(10)));
+                source.duration("scanflow.server.max-clock-skew", Duration.ofMinutes(10)),
+                KafkaSettings.fromIfConfigured(source));
     }
 
     @Override

@@ -122,6 +122,9 @@ public final class AgentRole {
                 .routes("file:" + home.resolve("agent-routes") + "/*.yaml");
         // readiness and scanflow_agent_backlog_reports count what the spool holds, not only what is being sent
         AgentOperations.configure(app, reportsUrl(settings), work).useBacklog(() -> spool.backlog().count());
+        if (settings.transport().overKafka()) {
+            KafkaTransport.configureAgent(app, settings.transport(), delivery.timeout(), home);
+        }
     }
 
     /** The agent alone serves only health and metrics, on its own port; its scanners must be installed. */

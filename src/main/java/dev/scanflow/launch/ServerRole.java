@@ -121,6 +121,7 @@ public final class ServerRole {
                 .property("camel.server.maxBodySize", settings.maxBodyBytes())
                 .routes("file:" + home.resolve("routes") + "/*.yaml");
         ObservationRecorder recorder = configureApply(app, settings, dataSource, directory, steps);
+        settings.kafka().ifPresent(kafka -> KafkaTransport.configureServer(app, kafka, home));
         OperatorApiRole.configure(app, settings, dataSource, recorder);
         ServerOperations.configure(app, settings.database(), dataSource, settings.database().scanflowSchema(),
                 settings.eventEndpoints());

@@ -17,11 +17,13 @@ import org.apache.kafka.common.utils.Time;
 public final class KafkaBroker implements AutoCloseable {
 
     private final Path logDir;
-    private final KafkaRaftServer server;
+    private final Properties config;
+    private KafkaRaftServer server;
     private final int port;
 
-    private KafkaBroker(Path logDir, KafkaRaftServer server, int port) {
+    private KafkaBroker(Path logDir, Properties config, KafkaRaftServer server, int port) {
         this.logDir = logDir;
+        this.config = config;
         this.server = server;
         this.port = port;
     }
@@ -54,17 +56,31 @@ public final class KafkaBroker implements AutoCloseable {
                 "-c", config.toString()}, new PrintStream(output));
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
         server.startup();
-        return new KafkaBroker(logDir, server, port);
+        return new KafkaBroker(logDir, p, server, port);
     }
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
+    /** Stops the broker, keeping its log: {@link #restart()} brings it back on the same port with the same data. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    public synchronized void restart() {
+        stop();
+        server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
+        server.startup();
+    }
+
     @Override
     public void close() throws IOException {
-        server.shutdown();
-        server.awaitShutdown();
+        stop();
         try (Stream<Path> files = Files.walk(logDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }

@@ -81,18 +81,10 @@ public class ReportDelivery {
             throws IOException {
         int code = status == null ? 0 : status;
         if (code >= 200 && code < 300) {
-            spool.acknowledge(report);
-            failures = 0;
-            LOG.info("report {} delivered (HTTP {})", report.reportId(), code);
-            return next();
+            return delivered(report, "HTTP " + code);
         }
         if (PERMANENT.contains(code)) {
-            spool.poison(report, code, reply);
-            poisoned.increment();
-            failures = 0;
-            LOG.error("report {} refused by the server (HTTP {}), moved to {}: {}", report.reportId(), code,
-                    spool.poisonDirectory(), oneLine(reply));
-            return next();
+            return refused(report, code, "HTTP " + code, reply);
         }
         Duration wait = backoff.after(++failures);
         Duration told = retryAfter(retryAfter);
@@ -103,6 +95,29 @@ public class ReportDelivery {
         LOG.warn("report {} not delivered (HTTP {}), attempt {}; next try in {} ms: {}", report.reportId(), code,
                 failures, wait.toMillis(), oneLine(reply));
         return null;
+    }
+
+    /**
+     * The report was acknowledged ({@code how}: "HTTP 202", or the Kafka partition and offset the broker gave it
+     * with acks=all): it leaves the spool. Returns the next report to send at once, or null.
+     */
+    public synchronized SpooledReport delivered(SpooledReport report, String how) throws IOException {
+        spool.acknowledge(report);
+        failures = 0;
+        LOG.info("report {} delivered ({})", report.reportId(), how);
+        return next();
+    }
+
+    /**
+     * The report can never be delivered (the server refused it, or the broker refuses a record this large):
+     * moved to the poison folder with the reason. Returns the next report to send at once, or null.
+     */
+    public synchronized SpooledReport refused(SpooledReport report, int status, String by, String reason) throws IOException {
+        spool.poison(report, status, reason);
+        poisoned.increment();
+        failures = 0;
+        LOG.error("report {} refused ({}), moved to {}: {}", report.reportId(), by, spool.poisonDirectory(), oneLine(reason));
+        return next();
     }
 
     /** No answer at all (connection refused, reset, timed out): tried again after the back-off. */
