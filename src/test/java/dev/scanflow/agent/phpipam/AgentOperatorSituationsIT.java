@@ -180,8 +180,8 @@ class AgentOperatorSituationsIT {
                 Thread.sleep(100);
             }
             // the spool's delivery: one line, the report moved to the poison folder with the server's reply
-            assertEquals(1, lines("refused by the server (HTTP 403)").size(), events.toString());
-            assertTrue(lines("refused by the server (HTTP 403)").get(0).contains("subnet 127.0.94.0/30 is not assigned to agent 'remote1'"));
+            assertEquals(1, lines("refused (HTTP 403), moved to").size(), events.toString());
+            assertTrue(lines("refused (HTTP 403), moved to").get(0).contains("subnet 127.0.94.0/30 is not assigned to agent 'remote1'"));
             assertEquals(before, phpipam.snapshot(), "no row changed");
         }
     }
