@@ -31,13 +31,14 @@ import java.util.List;
  * @param database          scanflow.db.*
  * @param management        who may use /observe (scanflow.observe.*; the operator token is scanflow.server.api-token)
  * @param tls               scanflow.server.tls.*: HTTPS on the server's port, or null for plain HTTP
+ * @param console           scanflow.events.keep-alive/retry/journal-retention, scanflow.fleet.*: the operator console
  */
 public record ServerSettings(String host, int port, long maxBodyBytes, Path tokensFile, int authFailureLimit,
                              Duration authFailureWindow, List<Cidr> trustedProxies, ZoneId phpipamTimeZone,
                              boolean writeMac, boolean fillEmptyHostnamesOnly, String apiToken,
                              List<String> eventEndpoints, int eventStreamClients, DeltaSettings deltas,
                              Path alertRulesFile, DatabaseSettings database, ManagementSettings management,
-                             ServerTls tls) {
+                             ServerTls tls, ConsoleSettings console) {
 
     /**
      * @param enabled        scanflow.deltas.enabled, default true
@@ -80,7 +81,8 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Path toke
                 home.resolve(source.string("scanflow.alerts.rules-file", "config/alert-rules.yaml")),
                 DatabaseSettings.from(source),
                 ManagementSettings.from(source, "scanflow.server.api-token"),
-                ServerTls.fromIfConfigured(source, home));
+                ServerTls.fromIfConfigured(source, home),
+                ConsoleSettings.from(source));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.scanflow.launch;
 
+import dev.scanflow.config.ConsoleSettings;
 import dev.scanflow.config.DatabaseSettings;
 import dev.scanflow.config.InvalidSettings;
 import dev.scanflow.config.ServerSettings;
@@ -14,6 +15,7 @@ import dev.scanflow.server.history.ObservationRecorder;
 import dev.scanflow.server.observe.EventFactory;
 import dev.scanflow.server.observe.ObservationStep;
 import dev.scanflow.server.observe.ScanChunks;
+import dev.scanflow.server.events.EventJournal;
 import dev.scanflow.server.events.EventStream;
 import dev.scanflow.server.intake.AgentTokens;
 import dev.scanflow.server.intake.FailedAttempts;
@@ -71,7 +73,11 @@ public final class ServerRole {
         }
         PhpipamDirectory directory = new PhpipamDirectory(dataSource);
         ApiAccess apiAccess = new ApiAccess(settings.apiToken());
-        EventStream eventStream = new EventStream(settings.eventStreamClients());
+        ConsoleSettings console = settings.console();
+        EventStream eventStream = new EventStream(settings.eventStreamClients(),
+                new EventJournal(dataSource, settings.database().scanflowSchema(), Clock.systemUTC()),
+                console.streamKeepAlive(), console.streamRetry(), console.journalRetention());
+        app.closeOnStop(eventStream::close);
         // Server-Sent Events need a response that stays open, which a platform-http route cannot give:
         // the stream is a Vert.x handler on the same HTTP server, behind the same operator token.
         app.onStarted(context -> VertxPlatformHttpRouter
