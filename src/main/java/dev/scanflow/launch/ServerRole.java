@@ -113,6 +113,7 @@ public final class ServerRole {
                 .property("camel.server.maxBodySize", settings.maxBodyBytes())
                 .routes("file:" + home.resolve("routes") + "/*.yaml");
         OperatorApiRole.configure(app, settings, dataSource, configureDeltas(app, settings, dataSource));
+        ConsoleRole.configure(app, settings, dataSource, tokens);
         ServerOperations.configure(app, settings.database(), dataSource, settings.database().scanflowSchema(),
                 settings.eventEndpoints());
         // Camel 4.17 looks for platform-http's router on 8080 when management has a port of its own:

@@ -1,0 +1,33 @@
+package dev.scanflow.launch;
+
+import dev.scanflow.config.ConsoleSettings;
+import dev.scanflow.config.ServerSettings;
+import dev.scanflow.report.ReportJson;
+import dev.scanflow.server.fleet.AgentCaller;
+import dev.scanflow.server.fleet.ConsoleSweep;
+import dev.scanflow.server.fleet.Fleet;
+import dev.scanflow.server.fleet.FleetTransitions;
+import dev.scanflow.server.intake.AgentTokens;
+import dev.scanflow.server.jobs.ScanJobs;
+import java.time.Clock;
+import javax.sql.DataSource;
+
+/** The operator console's server parts (routes/console-api.yaml): the fleet and scans on demand. */
+public final class ConsoleRole {
+
+    private ConsoleRole() {
+    }
+
+    static void configure(CamelApp app, ServerSettings settings, DataSource dataSource, AgentTokens tokens) {
+        ConsoleSettings console = settings.console();
+        String schema = settings.database().scanflowSchema();
+        Fleet fleet = new Fleet(dataSource, schema, console.heartbeatInterval(), console.missedIntervals(),
+                Clock.systemUTC(), new FleetTransitions(app.meterRegistry()), ReportJson.mapper());
+        ScanJobs jobs = new ScanJobs(dataSource, schema, new ScanJobs.Timeouts(console.jobClaimTimeout(),
+                console.jobRunTimeout(), console.jobRequeue(), console.jobMaxAttempts()), Clock.systemUTC(), ReportJson.mapper());
+        app.bean("fleet", fleet)
+                .bean("scanJobs", jobs)
+                .bean("agentCaller", new AgentCaller(tokens))
+                .bean("consoleSweep", new ConsoleSweep(fleet, jobs));
+    }
+}
