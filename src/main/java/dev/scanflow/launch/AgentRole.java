@@ -61,13 +61,18 @@ public final class AgentRole {
         app.closeOnStop(serviceScans::shutdownNow);
         // phpIPAM's API decides what to scan and how when it is configured (issue 4); otherwise the config file
         Optional<PhpipamWorkSource> work = phpipamApi.map(api -> PhpipamWorkSource.create(api, meterRegistry));
-        app.bean("assignedSubnets", work.<Object>map(source -> source).orElseGet(() -> new AssignedSubnets(settings.subnets())))
-                .bean("scanPlanner", work.map(source -> new ScanPlanner(settings, cidr -> Optional.of(source.assigned(cidr))))
-                        .orElseGet(() -> new ScanPlanner(settings)))
+        AssignedSubnets fromSettings = new AssignedSubnets(settings.subnets());
+        ScanPlanner planner = work.map(source -> new ScanPlanner(settings, cidr -> Optional.of(source.assigned(cidr))))
+                .orElseGet(() -> new ScanPlanner(settings));
+        WatchedExecutor scanners = new WatchedExecutor(progress, clock);
+        AgentConsoleRole.configure(app, settings, home, work.<java.util.function.Supplier<java.util.List<String>>>map(
+                source -> source::subnets).orElse(fromSettings::subnets), planner, scanners, meterRegistry, reportsUrl(settings));
+        app.bean("assignedSubnets", work.<Object>map(source -> source).orElse(fromSettings))
+                .bean("scanPlanner", planner)
                 .bean("nmapCommand", new NmapCommand(settings))
                 .bean("masscanCommand", new MasscanCommand(settings))
                 .bean("scanProgress", progress)
-                .bean("watchedExecutor", new WatchedExecutor(progress, clock))
+                .bean("watchedExecutor", scanners)
                 .bean("scanExecution", new ScanExecution(clock))
                 .bean("nmapXmlParser", new NmapXmlParser())
                 .bean("masscanOutputParser", new MasscanOutputParser())

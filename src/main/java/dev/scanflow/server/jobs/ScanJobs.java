@@ -38,7 +38,7 @@ import javax.sql.DataSource;
 public class ScanJobs {
 
     public static final Set<String> PROFILES = Set.of("discovery", "ports", "services-nmap");
-    private static final Pattern PORTS = Pattern.compile("(?:[TUS]:)?\\d{1,5}(?:-\\d{1,5})?(?:,(?:[TUS]:)?\\d{1,5}(?:-\\d{1,5})?){0,199}");
+    private static final Pattern PORTS = Pattern.compile("\\d{1,5}(?:-\\d{1,5})?(?:,\\d{1,5}(?:-\\d{1,5})?){0,199}");
     private static final Set<String> ENDINGS = Set.of("done", "failed", "cancelled");
 
     /** scanflow.jobs.*: how long a job may wait and run, and what a timeout does. */
