@@ -9,7 +9,12 @@ import dev.scanflow.server.fleet.Fleet;
 import dev.scanflow.server.fleet.FleetTransitions;
 import dev.scanflow.server.intake.AgentTokens;
 import dev.scanflow.server.jobs.ScanJobs;
+import dev.scanflow.server.api.ApiAccess;
+import dev.scanflow.server.web.WebConsole;
+import dev.scanflow.server.web.WebSessions;
 import java.time.Clock;
+import java.time.Duration;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import javax.sql.DataSource;
 
 /** The operator console's server parts (routes/console-api.yaml): the fleet and scans on demand. */
@@ -29,5 +34,10 @@ public final class ConsoleRole {
                 .bean("scanJobs", jobs)
                 .bean("agentCaller", new AgentCaller(tokens))
                 .bean("consoleSweep", new ConsoleSweep(fleet, jobs));
+        // the dashboard at / : static assets, login, and the session guard in front of /api/ (server/web)
+        WebConsole web = new WebConsole(new WebSessions(Duration.ofHours(8), Clock.systemUTC()),
+                new ApiAccess(settings.apiToken()), settings.apiToken(), settings.tls() != null);
+        app.onStarted(context -> web.install(VertxPlatformHttpRouter
+                .lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(settings.port()))));
     }
 }
