@@ -6,6 +6,9 @@ import dev.scanflow.report.ReportJson;
 import dev.scanflow.server.fleet.AgentCaller;
 import dev.scanflow.server.fleet.ConsoleSweep;
 import dev.scanflow.server.fleet.Fleet;
+import dev.scanflow.server.fleet.FleetEnrolment;
+import dev.scanflow.server.intake.TokenFile;
+import dev.scanflow.server.phpipam.PhpipamDirectory;
 import dev.scanflow.server.fleet.FleetTransitions;
 import dev.scanflow.server.intake.AgentTokens;
 import dev.scanflow.server.jobs.ScanJobs;
@@ -33,7 +36,9 @@ public final class ConsoleRole {
         app.bean("fleet", fleet)
                 .bean("scanJobs", jobs)
                 .bean("agentCaller", new AgentCaller(tokens))
-                .bean("consoleSweep", new ConsoleSweep(fleet, jobs));
+                .bean("consoleSweep", new ConsoleSweep(fleet, jobs))
+                .bean("fleetEnrolment", new FleetEnrolment(dataSource, schema, new TokenFile(settings.tokensFile()),
+                        new PhpipamDirectory(dataSource), Duration.ofHours(24), Clock.systemUTC(), ReportJson.mapper()));
         // the dashboard at / : static assets, login, and the session guard in front of /api/ (server/web)
         WebConsole web = new WebConsole(new WebSessions(Duration.ofHours(8), Clock.systemUTC()),
                 new ApiAccess(settings.apiToken()), settings.apiToken(), settings.tls() != null);

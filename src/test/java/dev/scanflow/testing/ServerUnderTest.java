@@ -44,9 +44,18 @@ public final class ServerUnderTest implements AutoCloseable {
         return start(phpipam, tokenByAgentCode, extra, null);
     }
 
-    /** With {@code agent} set, the agent routes run in the same Camel context and report to this server. */
+    /** With the agent tokens given as they are (a tokens file, say), not made from plain tokens. */
+    public static ServerUnderTest start(TestPhpipam phpipam, AgentTokens tokens, Properties extra) {
+        return start(phpipam, tokens, extra, null);
+    }
+
     public static ServerUnderTest start(TestPhpipam phpipam, Map<String, String> tokenByAgentCode, Properties extra,
                                         Properties agent) {
+        return start(phpipam, AgentTokens.ofPlainTokens(tokenByAgentCode), extra, agent);
+    }
+
+    /** With {@code agent} set, the agent routes run in the same Camel context and report to this server. */
+    private static ServerUnderTest start(TestPhpipam phpipam, AgentTokens tokens, Properties extra, Properties agent) {
         int port = freePort();
         Properties properties = phpipam.serverProperties();
         properties.setProperty("scanflow.server.host", "127.0.0.1");
@@ -54,7 +63,7 @@ public final class ServerUnderTest implements AutoCloseable {
         properties.putAll(extra);
         CamelApp app = new CamelApp();
         ServerRole.configure(app, ServerSettings.from(SettingsSource.of(properties), HOME),
-                AgentTokens.ofPlainTokens(tokenByAgentCode), HOME);
+                tokens, HOME);
         if (agent != null) {
             Properties agentProperties = new Properties();
             agentProperties.putAll(agent);
