@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.apache.camel.impl.engine.SimpleCamelContext;
 
-/** The agent's side of the fleet and of scans on demand (agent-routes/fleet.yaml). */
+/** The agent's side of the fleet and of scans on demand (agent-routes/server-calls.yaml). */
 final class AgentConsoleRole {
 
     private AgentConsoleRole() {

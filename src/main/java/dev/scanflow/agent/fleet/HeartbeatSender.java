@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's heartbeat (agent-routes/fleet.yaml, on a timer): version, profiles, assigned subnets, backlog,
+ * The agent's heartbeat (agent-routes/server-calls.yaml, on a timer): version, profiles, assigned subnets, backlog,
  * last delivery, last error. A heartbeat that does not arrive is only logged: the server marks the agent
  * late, then offline, which is the point.
  */

@@ -31,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scans on demand on the agent (agent-routes/fleet.yaml polls {@link #pollOnce()}): asks the server for its
+ * Scans on demand on the agent (agent-routes/server-calls.yaml polls {@link #pollOnce()}): asks the server for its
  * oldest queued job, claims it (a 409 means another poll won: nothing to do), runs it through the agent's own
  * scan pipeline ({@code direct:scan-job}: archive, report, delivery as for scheduled scans), reports progress
  * every second from the scanner's progress gauge, and ends the job done, failed or cancelled. When a progress
