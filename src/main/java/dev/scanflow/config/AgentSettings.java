@@ -61,7 +61,17 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                             List<Cidr> excludeAddresses, int chunkPrefixV4, int chunkPrefixV6, Duration statsEvery,
                             TcpScan tcpScan, int serviceScanParallelism, Masscan masscan, Archive archive,
                             String managementHost, ManagementSettings management, ClientTls deliveryTls,
-                            Delivery delivery, int topPorts, AgentTransportSettings transport) {
+                            Delivery delivery, int topPorts, AgentTransportSettings transport, Console console) {
+
+    /**
+     * The agent's side of the operator console (issue 15).
+     *
+     * @param heartbeatInterval scanflow.agent.heartbeat-interval: how often the agent reports in, default 30s
+     *                          (the server's scanflow.fleet.heartbeat-interval should match)
+     * @param jobPollInterval   scanflow.agent.job-poll-interval: how often it asks for scans on demand, default 10s
+     */
+    public record Console(Duration heartbeatInterval, Duration jobPollInterval) {
+    }
 
     /** The default port list: nmap's 20 most common TCP ports, plus PostgreSQL and 8443. */
     public static final String DEFAULT_PORTS =
@@ -214,7 +224,9 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                 tcpScan, serviceScanParallelism, masscan, archive,
                 source.string("scanflow.agent.management-host", "127.0.0.1"),
                 ManagementSettings.from(source, "scanflow.agent.operator-token"),
-                ClientTls.from(source), delivery, topPorts, AgentTransportSettings.from(source));
+                ClientTls.from(source), delivery, topPorts, AgentTransportSettings.from(source),
+                new Console(source.duration("scanflow.agent.heartbeat-interval", Duration.ofSeconds(30)),
+                        source.duration("scanflow.agent.job-poll-interval", Duration.ofSeconds(10))));
         settings.checkScanSizes();
         settings.checkReportLimits();
         return settings;

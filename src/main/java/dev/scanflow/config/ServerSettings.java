@@ -34,13 +34,14 @@ import java.util.List;
  * @param maxClockSkew      scanflow.server.max-clock-skew: how far a report's scanStart may be ahead of the
  *                          server's clock before it is refused with 400, default 10m
  * @param kafka             scanflow.kafka.*: with scanflow.kafka.brokers set, reports are also taken from Kafka
+ * @param console           scanflow.events.keep-alive/retry/journal-retention, scanflow.fleet.*: the operator console
  */
 public record ServerSettings(String host, int port, long maxBodyBytes, Path tokensFile, int authFailureLimit,
                              Duration authFailureWindow, List<Cidr> trustedProxies, ZoneId phpipamTimeZone,
                              boolean writeMac, boolean fillEmptyHostnamesOnly, String apiToken,
                              List<String> eventEndpoints, int eventStreamClients, DeltaSettings deltas,
                              Path alertRulesFile, DatabaseSettings database, ManagementSettings management,
-                             ServerTls tls, Duration maxClockSkew, java.util.Optional<KafkaSettings> kafka) {
+                             ServerTls tls, Duration maxClockSkew, java.util.Optional<KafkaSettings> kafka, ConsoleSettings console) {
 
     /**
      * @param enabled        scanflow.deltas.enabled, default true
@@ -85,7 +86,8 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Path toke
                 ManagementSettings.from(source, "scanflow.server.api-token"),
                 ServerTls.fromIfConfigured(source, home),
                 source.duration("scanflow.server.max-clock-skew", Duration.ofMinutes(10)),
-                KafkaSettings.fromIfConfigured(source));
+                KafkaSettings.fromIfConfigured(source),
+                ConsoleSettings.from(source));
     }
 
     @Override

@@ -88,13 +88,18 @@ public final class AgentRole {
                 registry.register(check);
             }
         });
-        app.bean("assignedSubnets", work.<Object>map(source -> source).orElseGet(() -> new AssignedSubnets(settings.subnets())))
-                .bean("scanPlanner", work.map(source -> new ScanPlanner(settings, cidr -> Optional.of(source.assigned(cidr))))
-                        .orElseGet(() -> new ScanPlanner(settings)))
+        AssignedSubnets fromSettings = new AssignedSubnets(settings.subnets());
+        ScanPlanner planner = work.map(source -> new ScanPlanner(settings, cidr -> Optional.of(source.assigned(cidr))))
+                .orElseGet(() -> new ScanPlanner(settings));
+        WatchedExecutor scanners = new WatchedExecutor(progress, clock);
+        AgentConsoleRole.configure(app, settings, home, work.<java.util.function.Supplier<java.util.List<String>>>map(
+                source -> source::subnets).orElse(fromSettings::subnets), planner, scanners, meterRegistry, reportDelivery);
+        app.bean("assignedSubnets", work.<Object>map(source -> source).orElse(fromSettings))
+                .bean("scanPlanner", planner)
                 .bean("nmapCommand", new NmapCommand(settings))
                 .bean("masscanCommand", new MasscanCommand(settings))
                 .bean("scanProgress", progress)
-                .bean("watchedExecutor", new WatchedExecutor(progress, clock))
+                .bean("watchedExecutor", scanners)
                 .bean("scanExecution", new ScanExecution(clock))
                 .bean("nmapXmlParser", new NmapXmlParser())
                 .bean("masscanOutputParser", new MasscanOutputParser())

@@ -1,5 +1,6 @@
 package dev.scanflow.launch;
 
+import dev.scanflow.config.ConsoleSettings;
 import dev.scanflow.config.DatabaseSettings;
 import dev.scanflow.config.InvalidSettings;
 import dev.scanflow.config.ServerSettings;
@@ -15,6 +16,7 @@ import dev.scanflow.server.apply.PendingChunks;
 import dev.scanflow.server.apply.ReportApplication;
 import dev.scanflow.server.apply.ReportTimes;
 import dev.scanflow.server.events.EventFactory;
+import dev.scanflow.server.events.EventJournal;
 import dev.scanflow.server.store.StepHook;
 import dev.scanflow.server.events.EventStream;
 import dev.scanflow.server.intake.AgentTokens;
@@ -90,7 +92,11 @@ public final class ServerRole {
         }
         PhpipamDirectory directory = new PhpipamDirectory(dataSource);
         ApiAccess apiAccess = new ApiAccess(settings.apiToken());
-        EventStream eventStream = new EventStream(settings.eventStreamClients());
+        ConsoleSettings console = settings.console();
+        EventStream eventStream = new EventStream(settings.eventStreamClients(),
+                new EventJournal(dataSource, settings.database().scanflowSchema(), Clock.systemUTC()),
+                console.streamKeepAlive(), console.streamRetry(), console.journalRetention());
+        app.closeOnStop(eventStream::close);
         // Server-Sent Events need a response that stays open, which a platform-http route cannot give:
         // the stream is a Vert.x handler on the same HTTP server, behind the same operator token.
         app.onStarted(context -> VertxPlatformHttpRouter
@@ -123,6 +129,7 @@ public final class ServerRole {
         ObservationRecorder recorder = configureApply(app, settings, dataSource, directory, steps);
         settings.kafka().ifPresent(kafka -> KafkaTransport.configureServer(app, kafka, home));
         OperatorApiRole.configure(app, settings, dataSource, recorder);
+        ConsoleRole.configure(app, settings, dataSource, tokens);
         ServerOperations.configure(app, settings.database(), dataSource, settings.database().scanflowSchema(),
                 settings.eventEndpoints());
         VmConfiguration vmParts = new VmConfiguration(vm, dataSource, settings.database().scanflowSchema());

@@ -105,6 +105,7 @@ class RouteFilesBootIT {
                         if (item.has("route")) {
                             ids.add(item.get("route").get("id").asText());
                         }
+                        // routes made from a template (routes/console-api.yaml) carry their id as routeId
                         if (item.has("templatedRoute")) {
                             ids.add(item.get("templatedRoute").get("routeId").asText());
                         }

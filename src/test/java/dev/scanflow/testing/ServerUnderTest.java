@@ -44,15 +44,29 @@ public final class ServerUnderTest implements AutoCloseable {
         return start(phpipam, tokenByAgentCode, extra, null);
     }
 
-    /** With {@code agent} set, the agent routes run in the same Camel context and report to this server. */
+    /** With the agent tokens given as they are (a tokens file, say), not made from plain tokens. */
+    public static ServerUnderTest start(TestPhpipam phpipam, AgentTokens tokens, Properties extra) {
+        return start(phpipam, tokens, extra, null);
+    }
+
     public static ServerUnderTest start(TestPhpipam phpipam, Map<String, String> tokenByAgentCode, Properties extra,
                                         Properties agent) {
-        return start(phpipam, tokenByAgentCode, extra, agent, dev.scanflow.server.store.StepHook.NONE);
+        return start(phpipam, AgentTokens.ofPlainTokens(tokenByAgentCode), extra, agent, dev.scanflow.server.store.StepHook.NONE);
+    }
+
+    /** With the agent tokens given as they are, and the agent routes (when {@code agent} is set) in the same context. */
+    private static ServerUnderTest start(TestPhpipam phpipam, AgentTokens tokens, Properties extra, Properties agent) {
+        return start(phpipam, tokens, extra, agent, dev.scanflow.server.store.StepHook.NONE);
     }
 
     /** With {@code steps}, a hook told after each step of the apply path (it may throw: a crash there). */
     public static ServerUnderTest start(TestPhpipam phpipam, Map<String, String> tokenByAgentCode, Properties extra,
                                         Properties agent, dev.scanflow.server.store.StepHook steps) {
+        return start(phpipam, AgentTokens.ofPlainTokens(tokenByAgentCode), extra, agent, steps);
+    }
+
+    private static ServerUnderTest start(TestPhpipam phpipam, AgentTokens tokens, Properties extra,
+                                         Properties agent, dev.scanflow.server.store.StepHook steps) {
         int port = freePort();
         Properties properties = phpipam.serverProperties();
         properties.setProperty("scanflow.server.host", "127.0.0.1");
@@ -60,7 +74,7 @@ public final class ServerUnderTest implements AutoCloseable {
         properties.putAll(extra);
         CamelApp app = new CamelApp();
         ServerRole.configure(app, ServerSettings.from(SettingsSource.of(properties), HOME),
-                AgentTokens.ofPlainTokens(tokenByAgentCode), HOME, steps);
+                tokens, HOME, steps);
         if (agent != null) {
             Properties agentProperties = new Properties();
             agentProperties.putAll(agent);

@@ -41,6 +41,8 @@ public class ReportDelivery {
     private int failures;
     private Instant notBefore = Instant.EPOCH;
     private Instant backlogLogged = Instant.EPOCH;
+    private Instant lastDelivery;
+    private String lastError;
 
     public ReportDelivery(ReportSpool spool, Backoff backoff, Clock clock, MeterRegistry meters) {
         this.spool = spool;
@@ -92,6 +94,7 @@ public class ReportDelivery {
             wait = told;
         }
         notBefore = clock.instant().plus(wait);
+        lastError = "HTTP " + code + ": " + oneLine(reply);
         LOG.warn("report {} not delivered (HTTP {}), attempt {}; next try in {} ms: {}", report.reportId(), code,
                 failures, wait.toMillis(), oneLine(reply));
         return null;
@@ -104,6 +107,8 @@ public class ReportDelivery {
     public synchronized SpooledReport delivered(SpooledReport report, String how) throws IOException {
         spool.acknowledge(report);
         failures = 0;
+        lastDelivery = clock.instant();
+        lastError = null;
         LOG.info("report {} delivered ({})", report.reportId(), how);
         return next();
     }
@@ -116,6 +121,7 @@ public class ReportDelivery {
         spool.poison(report, status, reason);
         poisoned.increment();
         failures = 0;
+        lastError = "report " + report.reportId() + " refused (" + by + "): " + oneLine(reason);
         LOG.error("report {} refused ({}), moved to {}: {}", report.reportId(), by, spool.poisonDirectory(), oneLine(reason));
         return next();
     }
@@ -124,6 +130,7 @@ public class ReportDelivery {
     public synchronized void failed(SpooledReport report, Exception cause) {
         Duration wait = backoff.after(++failures);
         notBefore = clock.instant().plus(wait);
+        lastError = oneLine(String.valueOf(cause));
         LOG.warn("report {} not delivered, attempt {}; next try in {} ms: {}",
                 report == null ? "?" : report.reportId(), failures, wait.toMillis(), oneLine(String.valueOf(cause)));
     }
@@ -133,6 +140,18 @@ public class ReportDelivery {
         skipped.increment();
         LOG.error("scan of {} skipped: the spool is full ({}, limit {} bytes); the server has not taken the reports",
                 what, spool.backlog(), spool.maxBytes());
+    }
+
+    /** What the agent's heartbeat tells the server of its delivery (issue 15's fleet view). */
+    public synchronized DeliveryStatus status() {
+        return new DeliveryStatus(spool.backlog(), lastDelivery, lastError);
+    }
+
+    /**
+     * @param lastDelivery when the server or broker last acknowledged a report; null since the start
+     * @param lastError    why the last attempt failed, or the last refusal; null after a delivery
+     */
+    public record DeliveryStatus(Backlog backlog, Instant lastDelivery, String lastError) {
     }
 
     public boolean spoolFull() {

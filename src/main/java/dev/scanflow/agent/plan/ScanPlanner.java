@@ -5,6 +5,7 @@ import dev.scanflow.agent.scan.ScanFailed;
 import dev.scanflow.config.AgentSettings;
 import dev.scanflow.net.Cidr;
 import dev.scanflow.net.IpAddress;
+import dev.scanflow.report.PortList;
 import dev.scanflow.report.ScanProfile;
 import dev.scanflow.report.ScanReport;
 import java.math.BigInteger;
@@ -71,6 +72,20 @@ public class ScanPlanner {
                     AddressRanges.subtract(target, settings.excludeAddresses()),
                     profile, settings.ports(), chunk, List.of(), names,
                     profile == ScanProfile.PORTS && settings.masscan().scans(target)));
+        }
+        return jobs;
+    }
+
+    /**
+     * A scan an operator asked for (a scan job): the subnet planned as usual, but with the job's profile and,
+     * when given, its ports; whether masscan runs follows the profile and the target's size as for scheduled scans.
+     */
+    public List<ScanJob> plan(String subnetText, ScanProfile profile, PortList ports) {
+        List<ScanJob> jobs = new ArrayList<>();
+        for (ScanJob planned : plan(subnetText)) {
+            jobs.add(new ScanJob(planned.subnet(), planned.target(), planned.excluded(), planned.covered(), profile,
+                    ports == null ? planned.ports() : ports, planned.chunk(), planned.addresses(), planned.names(),
+                    profile == ScanProfile.PORTS && planned.addresses().isEmpty() && settings.masscan().scans(planned.target())));
         }
         return jobs;
     }

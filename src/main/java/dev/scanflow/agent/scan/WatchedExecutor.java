@@ -41,6 +41,8 @@ public class WatchedExecutor extends DefaultExecCommandExecutor {
     private final ScanProgress progress;
     private final Clock clock;
     private final ThreadLocal<ExecuteWatchdog> watchdog = new ThreadLocal<>();
+    // the scanner each thread runs, so that a cancelled scan on demand (agent/jobs) can stop it
+    private final java.util.Map<Thread, ExecuteWatchdog> byThread = new java.util.concurrent.ConcurrentHashMap<>();
     private final ThreadLocal<ScanProgress.Tracker> tracker = new ThreadLocal<>();
 
     public WatchedExecutor(ScanProgress progress, Clock clock) {
@@ -68,9 +70,20 @@ public class WatchedExecutor extends DefaultExecCommandExecutor {
             }
             throw e;
         } finally {
+            byThread.remove(Thread.currentThread());
             watchdog.remove();
             tracker.remove();
         }
+    }
+
+    /** Kills the scanner the thread is running, if any: its output is read as a cut-short scan. */
+    public boolean stop(Thread thread) {
+        ExecuteWatchdog dog = byThread.get(thread);
+        if (dog == null) {
+            return false;
+        }
+        dog.destroyProcess();
+        return true;
     }
 
     @Override
@@ -84,6 +97,7 @@ public class WatchedExecutor extends DefaultExecCommandExecutor {
         ExecuteWatchdog dog = ExecuteWatchdog.builder().setTimeout(Duration.ofMillis(command.getTimeout())).get();
         executor.setWatchdog(dog);
         watchdog.set(dog);
+        byThread.put(Thread.currentThread(), dog);
         executor.setProcessDestroyer(new ShutdownHookProcessDestroyer());
         return executor;
     }

@@ -274,8 +274,12 @@ class OperatorApiIT {
     private Set<String> servedOperations() {
         Set<String> operations = new TreeSet<>();
         for (Route route : server.app().context().getRoutes()) {
-            if (route.getRouteId().startsWith("operator-api") && route.getEndpoint() instanceof PlatformHttpEndpoint endpoint) {
-                operations.add(endpoint.getHttpMethodRestrict() + " " + endpoint.getPath());
+            // the console's routes (fleet, scan jobs: routes/console-api.yaml) are in the same document
+            if ((route.getRouteId().startsWith("operator-api") || route.getRouteId().startsWith("console-"))
+                    && route.getEndpoint() instanceof PlatformHttpEndpoint endpoint) {
+                for (String method : endpoint.getHttpMethodRestrict().split(",")) {
+                    operations.add(method + " " + endpoint.getPath());
+                }
             }
         }
         return operations;
@@ -292,7 +296,7 @@ class OperatorApiIT {
             String method = operation.substring(0, operation.indexOf(' '));
             String path = operation.substring(operation.indexOf(' ') + 1).replace("{subnetId}", "21")
                     .replace("{address}", "10.5.0.1").replace("{scanId}", scan).replace("{alertId}", "1")
-                    .replace("{jobId}", UUID.randomUUID().toString());
+                    .replace("{jobId}", UUID.randomUUID().toString()).replace("{enrolmentId}", UUID.randomUUID().toString());
             if (path.startsWith("/api/v1/openapi.")) {
                 assertEquals(200, send(method, path, null, null, Map.of()).status(), "the document needs no token");
                 continue;

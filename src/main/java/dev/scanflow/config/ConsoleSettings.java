@@ -1,0 +1,44 @@
+package dev.scanflow.config;
+
+import java.time.Duration;
+
+/**
+ * The operator console's settings (issue 15): the live event stream, the fleet's heartbeats.
+ *
+ * @param streamKeepAlive   scanflow.events.keep-alive: a comment line this often keeps idle proxies from
+ *                          closing the SSE stream, default 15s
+ * @param streamRetry       scanflow.events.retry: the reconnect delay the stream asks clients for, default 3s
+ * @param journalRetention  scanflow.events.journal-retention: how long sent events stay replayable, default 168h
+ * @param heartbeatInterval scanflow.fleet.heartbeat-interval: how often agents are expected to report in, default 30s
+ * @param missedIntervals   scanflow.fleet.offline-after-missed: intervals missed before an agent is offline
+ *                          (one missed interval makes it late), default 2
+ * @param jobClaimTimeout   scanflow.jobs.claim-timeout: a scan job no agent claimed within this fails, default 10m
+ * @param jobRunTimeout     scanflow.jobs.run-timeout: a claimed job not finished within this is requeued or failed, default 30m
+ * @param jobRequeue        scanflow.jobs.on-timeout: requeue (default) or fail a job past its run timeout
+ * @param jobMaxAttempts    scanflow.jobs.max-attempts: claims a job gets before a timeout fails it, default 3
+ */
+public record ConsoleSettings(Duration streamKeepAlive, Duration streamRetry, Duration journalRetention,
+                              Duration heartbeatInterval, int missedIntervals, Duration jobClaimTimeout,
+                              Duration jobRunTimeout, boolean jobRequeue, int jobMaxAttempts) {
+
+    public static ConsoleSettings from(SettingsSource source) {
+        return new ConsoleSettings(
+                source.duration("scanflow.events.keep-alive", Duration.ofSeconds(15)),
+                source.duration("scanflow.events.retry", Duration.ofSeconds(3)),
+                source.duration("scanflow.events.journal-retention", Duration.ofDays(7)),
+                source.duration("scanflow.fleet.heartbeat-interval", Duration.ofSeconds(30)),
+                source.integer("scanflow.fleet.offline-after-missed", 2, 1, 1000),
+                source.duration("scanflow.jobs.claim-timeout", Duration.ofMinutes(10)),
+                source.duration("scanflow.jobs.run-timeout", Duration.ofMinutes(30)),
+                onTimeout(source.string("scanflow.jobs.on-timeout", "requeue")),
+                source.integer("scanflow.jobs.max-attempts", 3, 1, 100));
+    }
+
+    private static boolean onTimeout(String value) {
+        return switch (value.strip()) {
+            case "requeue" -> true;
+            case "fail" -> false;
+            default -> throw new InvalidSettings("scanflow.jobs.on-timeout: requeue or fail, got " + value);
+        };
+    }
+}

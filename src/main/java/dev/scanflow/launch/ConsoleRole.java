@@ -1,0 +1,48 @@
+package dev.scanflow.launch;
+
+import dev.scanflow.config.ConsoleSettings;
+import dev.scanflow.config.ServerSettings;
+import dev.scanflow.report.ReportJson;
+import dev.scanflow.server.fleet.AgentCaller;
+import dev.scanflow.server.fleet.ConsoleSweep;
+import dev.scanflow.server.fleet.Fleet;
+import dev.scanflow.server.fleet.FleetEnrolment;
+import dev.scanflow.server.intake.TokenFile;
+import dev.scanflow.server.phpipam.PhpipamDirectory;
+import dev.scanflow.server.fleet.FleetTransitions;
+import dev.scanflow.server.intake.AgentTokens;
+import dev.scanflow.server.jobs.ScanJobs;
+import dev.scanflow.server.api.ApiAccess;
+import dev.scanflow.server.web.WebConsole;
+import dev.scanflow.server.web.WebSessions;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import javax.sql.DataSource;
+
+/** The operator console's server parts (routes/console-api.yaml): the fleet and scans on demand. */
+public final class ConsoleRole {
+
+    private ConsoleRole() {
+    }
+
+    static void configure(CamelApp app, ServerSettings settings, DataSource dataSource, AgentTokens tokens) {
+        ConsoleSettings console = settings.console();
+        String schema = settings.database().scanflowSchema();
+        Fleet fleet = new Fleet(dataSource, schema, console.heartbeatInterval(), console.missedIntervals(),
+                Clock.systemUTC(), new FleetTransitions(app.meterRegistry()), ReportJson.mapper());
+        ScanJobs jobs = new ScanJobs(dataSource, schema, new ScanJobs.Timeouts(console.jobClaimTimeout(),
+                console.jobRunTimeout(), console.jobRequeue(), console.jobMaxAttempts()), Clock.systemUTC(), ReportJson.mapper());
+        app.bean("fleet", fleet)
+                .bean("scanJobs", jobs)
+                .bean("agentCaller", new AgentCaller(tokens))
+                .bean("consoleSweep", new ConsoleSweep(fleet, jobs))
+                .bean("fleetEnrolment", new FleetEnrolment(dataSource, schema, new TokenFile(settings.tokensFile()),
+                        new PhpipamDirectory(dataSource), Duration.ofHours(24), Clock.systemUTC(), ReportJson.mapper()));
+        // the dashboard at / : static assets, login, and the session guard in front of /api/ (server/web)
+        WebConsole web = new WebConsole(new WebSessions(Duration.ofHours(8), Clock.systemUTC()),
+                new ApiAccess(settings.apiToken()), settings.apiToken(), settings.tls() != null);
+        app.onStarted(context -> web.install(VertxPlatformHttpRouter
+                .lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(settings.port()))));
+    }
+}
