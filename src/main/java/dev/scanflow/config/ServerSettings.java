@@ -30,12 +30,14 @@ import java.util.List;
  * @param database          scanflow.db.*
  * @param maxClockSkew      scanflow.server.max-clock-skew: how far a report's scanStart may be ahead of the
  *                          server's clock before it is refused with 400, default 10m
+ * @param trafficTestsFile  scanflow.traffic.tests-file, default config/traffic-tests.yaml (issue 14)
  */
 public record ServerSettings(String host, int port, long maxBodyBytes, Path tokensFile, int authFailureLimit,
                              Duration authFailureWindow, List<Cidr> trustedProxies, ZoneId phpipamTimeZone,
                              boolean writeMac, boolean fillEmptyHostnamesOnly, String apiToken,
                              List<String> eventEndpoints, int eventStreamClients, DeltaSettings deltas,
-                             Path alertRulesFile, DatabaseSettings database, Duration maxClockSkew) {
+                             Path alertRulesFile, DatabaseSettings database, Duration maxClockSkew,
+                             Path trafficTestsFile) {
 
     /**
      * @param enabled        scanflow.deltas.enabled, default true
@@ -77,7 +79,8 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Path toke
                         source.duration("scanflow.deltas.chunk-timeout", Duration.ofMinutes(15))),
                 home.resolve(source.string("scanflow.alerts.rules-file", "config/alert-rules.yaml")),
                 DatabaseSettings.from(source),
-                source.duration("scanflow.server.max-clock-skew", Duration.ofMinutes(10)));
+                source.duration("scanflow.server.max-clock-skew", Duration.ofMinutes(10)),
+                home.resolve(source.string("scanflow.traffic.tests-file", "config/traffic-tests.yaml")));
     }
 
     @Override

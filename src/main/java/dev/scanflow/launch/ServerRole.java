@@ -94,6 +94,7 @@ public final class ServerRole {
                 .routes("file:" + home.resolve("routes") + "/*.yaml");
         ObservationRecorder recorder = configureApply(app, settings, dataSource, directory, steps);
         OperatorApiRole.configure(app, settings, dataSource, recorder);
+        TrafficRole.configure(app, dataSource, settings.database().scanflowSchema(), settings.trafficTestsFile(), home);
         // Camel 4.17 looks for platform-http's router on 8080 when management has a port of its own:
         // management shares the business port instead (docs/stack.md).
         Observability.configure(app, settings.port());

@@ -94,35 +94,52 @@ public record TrafficTestsConfig(Path knownHosts, int firstPort, int lastPort, D
         }
         List<Scheduled> tests = new ArrayList<>();
         for (JsonNode t : root.path("tests")) {
-            String name = t.path("name").asText("?");
-            String where = "tests." + name;
-            known(t, TEST, where);
-            SshHost client = hosts.get(required(t, "client", where).asText());
-            SshHost server = hosts.get(required(t, "server", where).asText());
-            SshHost.require(client != null, where + ".client names no host under hosts");
-            SshHost.require(server != null, where + ".server names no host under hosts");
-            TrafficProtocol protocol = at(where + ".protocol",
-                    () -> TrafficProtocol.valueOf(text(t, "protocol", "tcp").toUpperCase(Locale.ROOT)));
-            Duration duration = duration(text(t, "duration", "10s"), where + ".duration");
-            Duration timeout = t.has("timeout") ? duration(t.get("timeout").asText(), where + ".timeout")
-                    : duration.plusSeconds(30);
-            Long bandwidth = t.has("bandwidth") ? rate(t.get("bandwidth").asText(), where + ".bandwidth") : null;
-            JsonNode th = t.path("thresholds");
-            known(th, THRESHOLDS, where + ".thresholds");
-            Thresholds thresholds = at(where + ".thresholds", () -> new Thresholds(
-                    th.has("minThroughput") ? rate(th.get("minThroughput").asText(), where + ".thresholds.minThroughput") : null,
-                    th.has("maxLoss") ? th.get("maxLoss").asDouble() : null,
-                    th.has("maxJitterMs") ? th.get("maxJitterMs").asDouble() : null,
-                    th.has("maxRetransmits") ? th.get("maxRetransmits").asLong() : null));
-            TrafficTest test = at(where, () -> new TrafficTest(name, client, server, protocol, duration, bandwidth,
-                    t.path("parallel").asInt(1), timeout, thresholds));
-            String cron = t.has("schedule") ? t.get("schedule").asText() : null;
-            SshHost.require(cron == null || CronExpression.isValidExpression(cron),
-                    where + ".schedule is not a Quartz cron expression: " + cron);
-            SshHost.require(tests.stream().noneMatch(s -> s.test().name().equals(name)), where + ": name used twice");
-            tests.add(new Scheduled(test, cron));
+            Scheduled scheduled = scheduled(t, hosts);
+            SshHost.require(tests.stream().noneMatch(s -> s.test().name().equals(scheduled.test().name())),
+                    "tests." + scheduled.test().name() + ": name used twice");
+            tests.add(scheduled);
         }
         return new TrafficTestsConfig(knownHosts, first, last, sshTimeout, hosts, tests);
+    }
+
+    /**
+     * A test given in a request, in the same form as under tests (without schedule): its client and server
+     * must be hosts of this file, so ScanFlow logs in only where the operator configured it.
+     */
+    public TrafficTest given(JsonNode request) {
+        SshHost.require(request != null && request.isObject(), "the request must be a JSON object");
+        SshHost.require(!request.has("schedule"), "schedule belongs in traffic-tests.yaml, not in a request");
+        return scheduled(request, hosts).test();
+    }
+
+    private static Scheduled scheduled(JsonNode t, Map<String, SshHost> hosts) {
+        SshHost.require(t.isObject(), "a test must be a mapping");
+        String name = t.path("name").asText("?");
+        String where = "tests." + name;
+        known(t, TEST, where);
+        SshHost client = hosts.get(required(t, "client", where).asText());
+        SshHost server = hosts.get(required(t, "server", where).asText());
+        SshHost.require(client != null, where + ".client names no host under hosts");
+        SshHost.require(server != null, where + ".server names no host under hosts");
+        TrafficProtocol protocol = at(where + ".protocol",
+                () -> TrafficProtocol.valueOf(text(t, "protocol", "tcp").toUpperCase(Locale.ROOT)));
+        Duration duration = duration(text(t, "duration", "10s"), where + ".duration");
+        Duration timeout = t.has("timeout") ? duration(t.get("timeout").asText(), where + ".timeout")
+                : duration.plusSeconds(30);
+        Long bandwidth = t.has("bandwidth") ? rate(t.get("bandwidth").asText(), where + ".bandwidth") : null;
+        JsonNode th = t.path("thresholds");
+        known(th, THRESHOLDS, where + ".thresholds");
+        Thresholds thresholds = at(where + ".thresholds", () -> new Thresholds(
+                th.has("minThroughput") ? rate(th.get("minThroughput").asText(), where + ".thresholds.minThroughput") : null,
+                th.has("maxLoss") ? th.get("maxLoss").asDouble() : null,
+                th.has("maxJitterMs") ? th.get("maxJitterMs").asDouble() : null,
+                th.has("maxRetransmits") ? th.get("maxRetransmits").asLong() : null));
+        TrafficTest test = at(where, () -> new TrafficTest(name, client, server, protocol, duration, bandwidth,
+                t.path("parallel").asInt(1), timeout, thresholds));
+        String cron = t.has("schedule") ? t.get("schedule").asText() : null;
+        SshHost.require(cron == null || CronExpression.isValidExpression(cron),
+                where + ".schedule is not a Quartz cron expression: " + cron);
+        return new Scheduled(test, cron);
     }
 
     /** "500K", "100M", "1G" (bits per second, powers of 1000 as iperf3 counts) or a plain number. */
