@@ -92,6 +92,7 @@ class TrafficTestsServerLabIT {
                 assertEquals("/api/v1/traffic-tests/" + id, JSON.readTree(accepted.body()).get("location").asText());
 
                 JsonNode run = awaitFinished(http, base, id);
+                System.out.println("TRAFFIC-RUN " + run.toPrettyString()); // the README shows a run like this one
                 assertEquals("passed", run.get("status").asText(), run.toString());
                 assertEquals("h11-to-h12", run.get("name").asText());
                 assertEquals("tcp", run.get("protocol").asText());

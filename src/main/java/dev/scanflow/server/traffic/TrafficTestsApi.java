@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scanflow.server.api.ApiError;
 import dev.scanflow.server.api.QueryParameters;
+import dev.scanflow.server.events.ScanflowEvent;
 import dev.scanflow.traffic.TrafficResult;
 import dev.scanflow.traffic.TrafficTest;
 import dev.scanflow.traffic.TrafficTestsConfig;
@@ -123,6 +124,16 @@ public final class TrafficTestsApi {
         return result;
     }
 
+    /**
+     * The run as an event for every endpoint of scanflow.events.endpoints (SSE, webhook, Kafka): kind
+     * "traffic", type PASSED, BREACHED (a threshold crossed: the breaches are in its detail) or FAILED; site
+     * "server" (the server ran it), address the server host's test address.
+     */
+    public List<ScanflowEvent> events(TrafficResult result) {
+        return List.of(new ScanflowEvent(UUID.randomUUID(), "traffic", result.status().name(), result.finishedAt(),
+                "server", 0, null, null, null, result));
+    }
+
     private AtomicReference<TrafficResult> registerMeters(String pair) {
         AtomicReference<TrafficResult> ref = new AtomicReference<>();
         if (meters == null) {
@@ -144,8 +155,8 @@ public final class TrafficTestsApi {
                 .tag("pair", pair).register(meters);
     }
 
-    /** GET /api/v1/traffic-tests/{id}. */
-    public Map<String, Object> get(@Header("id") String id) {
+    /** GET /api/v1/traffic-tests/{testId}. */
+    public Map<String, Object> get(@Header("testId") String id) {
         if (id == null || !id.matches("[0-9a-f-]{36}")) {
             throw ApiError.badRequest("path parameter 'id': not a test id");
         }
