@@ -35,13 +35,15 @@ import java.util.List;
  *                          server's clock before it is refused with 400, default 10m
  * @param kafka             scanflow.kafka.*: with scanflow.kafka.brokers set, reports are also taken from Kafka
  * @param console           scanflow.events.keep-alive/retry/journal-retention, scanflow.fleet.*: the operator console
+ * @param trafficTestsFile  scanflow.traffic.tests-file, default config/traffic-tests.yaml (issue 14)
  */
 public record ServerSettings(String host, int port, long maxBodyBytes, Path tokensFile, int authFailureLimit,
                              Duration authFailureWindow, List<Cidr> trustedProxies, ZoneId phpipamTimeZone,
                              boolean writeMac, boolean fillEmptyHostnamesOnly, String apiToken,
                              List<String> eventEndpoints, int eventStreamClients, DeltaSettings deltas,
                              Path alertRulesFile, DatabaseSettings database, ManagementSettings management,
-                             ServerTls tls, Duration maxClockSkew, java.util.Optional<KafkaSettings> kafka, ConsoleSettings console) {
+                             ServerTls tls, Duration maxClockSkew, java.util.Optional<KafkaSettings> kafka, ConsoleSettings console,
+                             Path trafficTestsFile) {
 
     /**
      * @param enabled        scanflow.deltas.enabled, default true
@@ -87,7 +89,8 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Path toke
                 ServerTls.fromIfConfigured(source, home),
                 source.duration("scanflow.server.max-clock-skew", Duration.ofMinutes(10)),
                 KafkaSettings.fromIfConfigured(source),
-                ConsoleSettings.from(source));
+                ConsoleSettings.from(source),
+                home.resolve(source.string("scanflow.traffic.tests-file", "config/traffic-tests.yaml")));
     }
 
     @Override

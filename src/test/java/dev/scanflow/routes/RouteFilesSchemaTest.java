@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestFactory;
 class RouteFilesSchemaTest {
 
     private static final List<Path> ROUTE_DIRECTORIES = List.of(Path.of("routes"), Path.of("routes/demo"),
-            Path.of("agent-routes"), Path.of("routes/kafka"), Path.of("agent-routes/kafka"));
+            Path.of("agent-routes"), Path.of("routes/kafka"), Path.of("agent-routes/kafka"), Path.of("routes/traffic"));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static JsonSchema camelYamlDsl;

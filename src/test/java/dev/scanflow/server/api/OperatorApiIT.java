@@ -296,7 +296,8 @@ class OperatorApiIT {
             String method = operation.substring(0, operation.indexOf(' '));
             String path = operation.substring(operation.indexOf(' ') + 1).replace("{subnetId}", "21")
                     .replace("{address}", "10.5.0.1").replace("{scanId}", scan).replace("{alertId}", "1")
-                    .replace("{jobId}", UUID.randomUUID().toString()).replace("{enrolmentId}", UUID.randomUUID().toString());
+                    .replace("{jobId}", UUID.randomUUID().toString()).replace("{enrolmentId}", UUID.randomUUID().toString())
+                    .replace("{testId}", "00000000-0000-0000-0000-000000000000");
             if (path.startsWith("/api/v1/openapi.")) {
                 assertEquals(200, send(method, path, null, null, Map.of()).status(), "the document needs no token");
                 continue;

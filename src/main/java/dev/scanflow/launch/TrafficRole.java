@@ -1,0 +1,56 @@
+package dev.scanflow.launch;
+
+import dev.scanflow.server.traffic.TrafficTestStore;
+import dev.scanflow.server.traffic.TrafficTestsApi;
+import dev.scanflow.traffic.KnownHostsVerifier;
+import dev.scanflow.traffic.SshClients;
+import dev.scanflow.traffic.TestSlots;
+import dev.scanflow.traffic.TrafficTests;
+import dev.scanflow.traffic.TrafficTestsConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+
+/**
+ * Traffic tests on the server (issue 14): the API beans always (routes/traffic-api.yaml), and when
+ * config/traffic-tests.yaml defines hosts, the runner (routes/traffic/), its SSH client with strict host keys
+ * and one scheduled route per test with a cron schedule.
+ */
+final class TrafficRole {
+
+    private TrafficRole() {
+    }
+
+    static void configure(CamelApp app, DataSource dataSource, String schema, Path file, Path home) {
+        TrafficTestsConfig config = Files.exists(file) ? TrafficTestsConfig.load(file) : null;
+        if (config != null && config.hosts().isEmpty()) {
+            config = null; // nothing to test: requests are refused with 409, nothing is scheduled
+        }
+        TrafficTestsApi api = new TrafficTestsApi(config, new TrafficTestStore(dataSource, schema), Clock.systemUTC(), null);
+        app.bean("trafficTestsApi", api);
+        app.onStarted(context -> api.useMeters(context.getRegistry().findSingleByType(MeterRegistry.class)));
+        if (config == null) {
+            return;
+        }
+        KnownHostsVerifier verifier = new KnownHostsVerifier(config.knownHosts());
+        app.bean("trafficTests", new TrafficTests(new TestSlots(config.firstPort(), config.lastPort()), verifier,
+                        config.sshTimeout(), Clock.systemUTC()))
+                .bean("trafficSshClient", SshClients.strict(verifier))
+                .routes("file:" + home.resolve("routes/traffic") + "/*.yaml");
+        TrafficTestsConfig defined = config;
+        app.onStarted(context -> defined.tests().stream().filter(t -> t.cron() != null).forEach(t -> {
+            try {
+                TemplatedRouteBuilder.builder(context, "traffic-test-schedule")
+                        .routeId("traffic-test-schedule-" + t.test().name())
+                        .parameter("name", t.test().name())
+                        .parameter("cron", t.cron())
+                        .add();
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("traffic test " + t.test().name() + ": schedule not started: " + e.getMessage(), e);
+            }
+        }));
+    }
+}

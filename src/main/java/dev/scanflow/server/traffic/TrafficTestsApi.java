@@ -1,0 +1,207 @@
+package dev.scanflow.server.traffic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scanflow.server.api.ApiError;
+import dev.scanflow.server.api.QueryParameters;
+import dev.scanflow.server.events.ScanflowEvent;
+import dev.scanflow.traffic.TrafficResult;
+import dev.scanflow.traffic.TrafficTest;
+import dev.scanflow.traffic.TrafficTestsConfig;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+
+/**
+ * The traffic test use case on the server: ask for a run (on demand or by schedule), record it, complete it
+ * with its result, read runs back. HTTP is a thin entry route (routes/traffic-api.yaml).
+ */
+public final class TrafficTestsApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrafficTestsApi.class);
+
+    private final TrafficTestsConfig config;
+    private final TrafficTestStore store;
+    private final Clock clock;
+    private volatile MeterRegistry meters;
+    private final Map<String, AtomicReference<TrafficResult>> latest = new ConcurrentHashMap<>();
+
+    /** The registry Camel's metrics publish (found once Camel has started); figures before that are stored only. */
+    public void useMeters(MeterRegistry registry) {
+        this.meters = registry;
+    }
+
+    /** @param config null when traffic-tests.yaml defines no tests: requests are then refused with 409 */
+    public TrafficTestsApi(TrafficTestsConfig config, TrafficTestStore store, Clock clock, MeterRegistry meters) {
+        this.config = config;
+        this.store = store;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /**
+     * POST /api/v1/traffic-tests with {"name": "a-defined-test"} or a test in the form of traffic-tests.yaml
+     * (client and server naming its hosts). Records the run and sets the header scanflowTrafficId; the body
+     * becomes the {@link TrafficTest} for the running route.
+     */
+    public TrafficTest request(String body, Exchange exchange) {
+        if (config == null) {
+            throw new ApiError(409, "traffic tests are not configured on this server (config/traffic-tests.yaml has no hosts)");
+        }
+        JsonNode request;
+        try {
+            request = JSON.readTree(body == null ? "" : body);
+        } catch (java.io.IOException e) {
+            throw ApiError.badRequest("the body must be JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+        }
+        if (request == null || !request.isObject()) {
+            throw ApiError.badRequest("the body must be a JSON object: {\"name\": \"a test of traffic-tests.yaml\"} or a test");
+        }
+        TrafficTest test;
+        if (request.size() == 1 && request.has("name")) {
+            test = config.test(request.get("name").asText());
+            if (test == null) {
+                throw ApiError.notFound("no traffic test named " + abbreviate(request.get("name").asText())
+                        + " in traffic-tests.yaml");
+            }
+        } else {
+            try {
+                test = config.given(request);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest(e.getMessage());
+            }
+        }
+        record(test, "operator", exchange);
+        return test;
+    }
+
+    /** The scheduled run of a defined test (route template traffic-test-schedule). */
+    public TrafficTest scheduled(String name, Exchange exchange) {
+        TrafficTest test = config.test(name);
+        record(test, "schedule", exchange);
+        return test;
+    }
+
+    private void record(TrafficTest test, String by, Exchange exchange) {
+        String id = UUID.randomUUID().toString();
+        store.requested(id, test, by, clock.instant());
+        exchange.getMessage().setHeader("scanflowTrafficId", id);
+    }
+
+    /** The 202 reply to a request. */
+    public Map<String, Object> accepted(@Header("scanflowTrafficId") String id) {
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("id", id);
+        reply.put("status", "running");
+        reply.put("location", "/api/v1/traffic-tests/" + id);
+        return reply;
+    }
+
+    /** A run finished: stored, its figures as metrics per pair, a crossed threshold logged as a WARN alert line. */
+    public TrafficResult completed(TrafficResult result) {
+        store.completed(result);
+        if (result.figures() != null) {
+            latest.computeIfAbsent(result.name(), this::registerMeters).set(result);
+        }
+        if (result.status() == TrafficResult.Status.BREACHED) {
+            LOG.warn("traffic test {} ({}) BREACHED: {}", result.name(), result.id(), String.join("; ", result.breaches()));
+        } else if (result.status() == TrafficResult.Status.FAILED) {
+            LOG.warn("traffic test {} ({}) FAILED: {}", result.name(), result.id(), result.error());
+        } else {
+            LOG.info("traffic test {} ({}) passed: {} bit/s received", result.name(), result.id(),
+                    Math.round(result.figures().receivedBps()));
+        }
+        return result;
+    }
+
+    /**
+     * The run as an event for every endpoint of scanflow.events.endpoints (SSE, webhook, Kafka): kind
+     * "traffic", type PASSED, BREACHED (a threshold crossed: the breaches are in its detail) or FAILED; site
+     * "server" (the server ran it), address the server host's test address.
+     */
+    public List<ScanflowEvent> events(TrafficResult result) {
+        return List.of(new ScanflowEvent(UUID.randomUUID(), "traffic", result.status().name(), result.finishedAt(),
+                "server", 0, null, null, null, result));
+    }
+
+    private AtomicReference<TrafficResult> registerMeters(String pair) {
+        AtomicReference<TrafficResult> ref = new AtomicReference<>();
+        if (meters == null) {
+            return ref;
+        }
+        gauge(pair, "scanflow.traffic.sent.bps", ref, r -> r.figures().sentBps());
+        gauge(pair, "scanflow.traffic.received.bps", ref, r -> r.figures().receivedBps());
+        gauge(pair, "scanflow.traffic.retransmits", ref, r -> r.figures().retransmits() == null ? Double.NaN : r.figures().retransmits());
+        gauge(pair, "scanflow.traffic.jitter.ms", ref, r -> r.figures().jitterMs() == null ? Double.NaN : r.figures().jitterMs());
+        gauge(pair, "scanflow.traffic.lost.percent", ref, r -> r.figures().lostPercent() == null ? Double.NaN : r.figures().lostPercent());
+        gauge(pair, "scanflow.traffic.client.cpu.percent", ref, r -> r.figures().clientCpuPercent());
+        gauge(pair, "scanflow.traffic.server.cpu.percent", ref, r -> r.figures().serverCpuPercent());
+        return ref;
+    }
+
+    private void gauge(String pair, String name, AtomicReference<TrafficResult> ref,
+                       java.util.function.ToDoubleFunction<TrafficResult> value) {
+        Gauge.builder(name, ref, r -> r.get() == null ? Double.NaN : value.applyAsDouble(r.get()))
+                .tag("pair", pair).register(meters);
+    }
+
+    /** GET /api/v1/traffic-tests/{testId}. */
+    public Map<String, Object> get(@Header("testId") String id) {
+        if (id == null || !id.matches("[0-9a-f-]{36}")) {
+            throw ApiError.badRequest("path parameter 'id': not a test id");
+        }
+        Map<String, Object> row = store.find(id);
+        if (row == null) {
+            throw ApiError.notFound("no traffic test " + id);
+        }
+        return row;
+    }
+
+    /** GET /api/v1/traffic-tests?name=&status=&limit=&cursor=: newest first, paged by cursor ("next"). */
+    public Map<String, Object> list(@Header(Exchange.HTTP_QUERY) String query) {
+        QueryParameters parameters = QueryParameters.parse(query, "name", "status", "limit", "cursor");
+        String status = parameters.text("status") == null ? null
+                : parameters.oneOf("status", null, "running", "passed", "breached", "failed");
+        String name = parameters.text("name");
+        if (name != null && !TrafficTest.NAME.matcher(name).matches()) {
+            throw ApiError.badRequest("query parameter 'name': not a test name");
+        }
+        int limit = parameters.limit();
+        Instant before = null;
+        String beforeId = null;
+        String cursor = parameters.cursor();
+        if (cursor != null) {
+            String[] parts = cursor.split("_", 2);
+            try {
+                before = Instant.ofEpochMilli(Long.parseLong(parts[0]));
+                beforeId = parts[1];
+            } catch (RuntimeException e) {
+                throw ApiError.badRequest("query parameter 'cursor': not a cursor this API gave");
+            }
+        }
+        List<Map<String, Object>> rows = store.list(name, status, before, beforeId, limit + 1);
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("items", rows.size() > limit ? rows.subList(0, limit) : rows);
+        if (rows.size() > limit) {
+            Map<String, Object> last = rows.get(limit - 1);
+            page.put("next", Instant.parse((String) last.get("requested_at")).toEpochMilli() + "_" + last.get("test_id"));
+        } else {
+            page.put("next", null);
+        }
+        return page;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+}
