@@ -96,6 +96,10 @@ final class OperatorApiClient {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), parse(response.body()), response.body());
+        } catch (java.net.ConnectException e) {
+            throw new Unreachable(server + " did not answer: connection refused");
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new Unreachable(server + " did not answer: " + e.getMessage());
         } catch (IOException e) {
             throw new Unreachable(server + " did not answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (InterruptedException e) {

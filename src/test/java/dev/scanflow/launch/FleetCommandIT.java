@@ -81,6 +81,8 @@ class FleetCommandIT {
                 assertError(fleet(env, "approve", "not-an-id", "--server", url), 2, "scanflow fleet: ENROLMENT_ID: a UUID");
                 assertError(fleet(env, "enrolments", "--server", "http://127.0.0.1:" + ServerUnderTest.freePort()), 2,
                         "scanflow fleet: http://127.0.0.1:");
+                assertTrue(fleet(env, "enrolments", "--server", "http://127.0.0.1:" + ServerUnderTest.freePort()).err()
+                        .endsWith("/ did not answer: connection refused\n"), "says why");
                 assertError(fleet(env, "enrolments", "--server", "http://198.51.100.7:8080"), 2,
                         "scanflow fleet: --server: use https:// for 198.51.100.7; http:// only reaches this machine");
                 assertError(fleet(env, "approve", "--server", url), 2, "scanflow: Missing required parameter: 'ENROLMENT_ID'");
