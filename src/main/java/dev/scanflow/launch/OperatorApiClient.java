@@ -122,7 +122,7 @@ final class OperatorApiClient {
         try {
             uri = URI.create(url.replaceAll("/+$", "") + "/");
         } catch (IllegalArgumentException e) {
-            throw new InvalidSettings("--server: not a URL: " + url);
+            throw new InvalidSettings("--server: an http(s)://host[:port] URL, got " + url);
         }
         if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
                 || uri.getRawQuery() != null || uri.getRawFragment() != null) {
