@@ -1,5 +1,5 @@
 // The dashboard in a real browser: Debian's headless Chromium driven by playwright-core (no browser download).
-// Started by WebDashboardIT with SCANFLOW_URL, SCANFLOW_TOKEN, SCANFLOW_SUBNET and SCREENSHOTS set; exits non-zero on
+// Started by WebDashboardIT with SCANFLOW_URL, SCANFLOW_TOKEN, SCANFLOW_SUBNET, SCANFLOW_ENROLLING and SCREENSHOTS set; exits non-zero on
 // the first failed step. Every view is saved as a screenshot (build artifacts, target/screenshots/).
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -36,6 +36,20 @@ try {
   step('the agent is online');
   await page.locator('#fleet-rows tr', { hasText: 'online' }).first().waitFor({ timeout: 30000 });
   await page.screenshot({ path: shots + '/fleet.png', fullPage: true });
+
+  step('approve the agent waiting to enrol, from the keyboard');
+  const enrolling = process.env.SCANFLOW_ENROLLING;
+  const waiting = page.locator('#enrolment-rows tr', { hasText: enrolling });
+  await waiting.waitFor();
+  assert.ok(await page.locator('#enrolments-none').isHidden(), 'no "nobody waits" while one waits');
+  await page.screenshot({ path: shots + '/fleet-enrolment.png', fullPage: true });
+  const approve = waiting.getByRole('button', { name: 'Approve agent ' + enrolling });
+  assert.ok(await waiting.getByRole('button', { name: 'Reject agent ' + enrolling }).isVisible(), 'a labelled Reject beside it');
+  await approve.focus();
+  await page.keyboard.press('Enter');
+  await waiting.waitFor({ state: 'detached' });
+  await page.locator('#enrolments-none').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#enrolment-error').innerText(), '', 'no error shown');
 
   step('scan now, watch the progress reach done');
   await page.getByRole('tab', { name: 'Scan now' }).click();

@@ -55,7 +55,7 @@
     $('main').hidden = false;
     $('logout').hidden = false;
     connect();
-    await Promise.all([loadFleet(), loadSubnets(), loadChanges(), loadAlerts(), loadJobs()]).catch(() => {});
+    await Promise.all([loadFleet(), loadEnrolments(), loadSubnets(), loadChanges(), loadAlerts(), loadJobs()]).catch(() => {});
   }
 
   $('login-form').addEventListener('submit', async (event) => {
@@ -105,6 +105,34 @@
       rows.appendChild(tr);
     }
     fillScanSubnets(fleet.items);
+  }
+
+  async function loadEnrolments() {
+    const pending = await api('/api/v1/fleet/enrolments?status=pending');
+    const items = [...pending.items].reverse();
+    $('enrolment-rows').replaceChildren(...items.map((e) => {
+      const tr = document.createElement('tr');
+      tr.dataset.enrolment = e.id;
+      cell(tr, e.agent);
+      cell(tr, when(e.requestedAt));
+      cell(tr, e.id, 'id');
+      const actions = cell(tr, '');
+      actions.appendChild(button('Approve', () => decide(e.id, 'approve'), 'Approve agent ' + e.agent));
+      actions.appendChild(button('Reject', () => decide(e.id, 'reject'), 'Reject agent ' + e.agent));
+      return tr;
+    }));
+    $('enrolments-table').hidden = items.length === 0;
+    $('enrolments-none').hidden = items.length > 0;
+  }
+
+  async function decide(enrolmentId, action) {
+    $('enrolment-error').textContent = '';
+    try {
+      await api('/api/v1/fleet/enrolments/' + enrolmentId + '/' + action, { body: { by: 'dashboard' } });
+    } catch (e) {
+      $('enrolment-error').textContent = e.message;
+    }
+    await loadEnrolments();
   }
 
   function fillScanSubnets(agents) {
@@ -277,6 +305,7 @@
         if (existing) existing.replaceWith(row); else $('job-rows').prepend(row);
       } else if (event.kind === 'fleet') {
         loadFleet().catch(() => {});
+        if (String(event.type).startsWith('ENROLMENT_')) loadEnrolments().catch(() => {});
       } else if (event.kind === 'change') {
         $('change-list').prepend(changeItem({ scanId: event.scanId, observedAt: event.time, site: event.site, change: event.detail }));
         loadSubnets().catch(() => {});

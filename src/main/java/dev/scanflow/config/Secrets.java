@@ -46,6 +46,14 @@ public final class Secrets {
         return SettingsSource.environmentName(key) + "_FILE";
     }
 
+    /**
+     * A secret a command-line client needs (the operator token of {@code scanflow fleet}, {@code scanflow vm}): from
+     * the environment or the owner-only file it names, never from a {@code -D} option; null when neither is set.
+     */
+    public static String fromEnvironment(String key, Map<String, String> environment) {
+        return read(key, new Properties(), null, environment, System.getProperties());
+    }
+
     static String read(String key, Properties file, Path filePath, Map<String, String> environment, Properties system) {
         String env = SettingsSource.environmentName(key);
         if (system.getProperty(key) != null) {

@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -24,18 +25,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The one entry point: {@code scanflow server|agent|demo|token ...}, on picocli. {@code --help} exits 0; a
+ * The one entry point: {@code scanflow server|agent|demo|token|vm|fleet ...}, on picocli. {@code --help} exits 0; a
  * wrong option, a wrong setting or a start-up failure is ONE line on stderr naming what to fix, exit code 2
  * (1 for a failure that is no setting's fault); {@code SCANFLOW_TRACE=1} adds the stack trace.
  */
 @Command(name = "scanflow", mixinStandardHelpOptions = true, versionProvider = ScanFlow.Version.class,
         description = "Scanner agents and a central server that keep phpIPAM true to the network.",
         subcommands = {ScanFlow.Server.class, ScanFlow.Agent.class, ScanFlow.DemoCommand.class, ScanFlow.Token.class,
-                ScanFlow.Vm.class})
+                ScanFlow.Vm.class, FleetCommand.class})
 public final class ScanFlow implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Where the commands that call a server find the operator token (tests pass their own). */
+    private final Map<String, String> environment;
+
+    ScanFlow(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    Map<String, String> environment() {
+        return environment;
+    }
 
     public static void main(String[] args) {
         System.exit(execute(args, System.out, System.err));
@@ -43,7 +55,12 @@ public final class ScanFlow implements Callable<Integer> {
 
     /** Runs one command line; returns the exit code. */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cli = new CommandLine(new ScanFlow());
+        return execute(args, System.getenv(), out, err);
+    }
+
+    /** Runs one command line with the given environment; returns the exit code. */
+    public static int execute(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new ScanFlow(environment));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, given) -> {

@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scanflow.config.InvalidSettings;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +32,7 @@ public final class VmCreateCommand {
                                       --ssh-key <public key file> [--ssh-key <file>]... [--cores 2] [--memory 2048]
                                       [--disk-gb <GiB>] [--server http://127.0.0.1:8080] [--idempotency-key <key>]
                                       [--no-wait]
-                   the operator token comes from SCANFLOW_SERVER_API_TOKEN""";
+                   the operator token comes from SCANFLOW_SERVER_API_TOKEN or SCANFLOW_SERVER_API_TOKEN_FILE""";
     private static final Set<String> FLAGS = Set.of("--no-wait");
     private static final Set<String> OPTIONS = Set.of("--subnet", "--name", "--node", "--template", "--ssh-key", "--cores",
             "--memory", "--disk-gb", "--server", "--idempotency-key");
@@ -62,11 +59,6 @@ public final class VmCreateCommand {
                 err.println("scanflow vm: unknown or incomplete option " + arg + "\n" + USAGE);
                 return 2;
             }
-        }
-        String token = environment.get("SCANFLOW_SERVER_API_TOKEN");
-        if (token == null || token.isBlank()) {
-            err.println("scanflow vm: set SCANFLOW_SERVER_API_TOKEN to the server's operator token");
-            return 2;
         }
         ObjectNode body = JSON.createObjectNode();
         try {
@@ -99,29 +91,32 @@ public final class VmCreateCommand {
             err.println("scanflow vm: " + e.getMessage());
             return 2;
         }
-        String server = one(options, "--server", "http://127.0.0.1:8080").replaceAll("/+$", "");
-        String key = one(options, "--idempotency-key", UUID.randomUUID().toString());
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        String key;
+        OperatorApiClient api;
         try {
-            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(server + "/api/v1/vms"))
-                    .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json").header("Idempotency-Key", key)
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode answer = JSON.readTree(created.body());
-            if (created.statusCode() != 202) {
-                err.println("scanflow vm: " + created.statusCode() + " " + answer.path("message").asText(created.body()));
+            key = one(options, "--idempotency-key", UUID.randomUUID().toString());
+            api = OperatorApiClient.of(one(options, "--server", OperatorApiClient.DEFAULT_SERVER), environment);
+        } catch (IllegalArgumentException | InvalidSettings e) {
+            err.println("scanflow vm: " + e.getMessage());
+            return 2;
+        }
+        try {
+            OperatorApiClient.Answer created = api.post("api/v1/vms", body.toString(), Duration.ofSeconds(60),
+                    Map.of("Idempotency-Key", key));
+            if (created.status() != 202) {
+                err.println("scanflow vm: " + created.status() + " " + created.message());
                 return 2;
             }
+            JsonNode answer = created.body();
             String jobId = answer.get("jobId").asText();
             out.println("job " + jobId + " (Idempotency-Key " + key + "): " + answer.get("address").asText() + " reserved in "
                     + answer.get("subnet").asText());
             if (flags.contains("--no-wait")) {
                 return 0;
             }
-            return follow(http, server, token, jobId, out);
-        } catch (IOException e) {
-            err.println("scanflow vm: " + server + " not reachable: " + e.getMessage()
-                    + " (a retry with --idempotency-key " + key + " cannot create a second VM)");
+            return follow(api, jobId, out);
+        } catch (OperatorApiClient.Unreachable e) {
+            err.println("scanflow vm: " + e.getMessage() + " (a retry with --idempotency-key " + key + " cannot create a second VM)");
             return 2;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -130,17 +125,15 @@ public final class VmCreateCommand {
     }
 
     /** Prints each step as it ends, until the job has ended. */
-    private static int follow(HttpClient http, String server, String token, String jobId, PrintStream out)
-            throws IOException, InterruptedException {
+    private static int follow(OperatorApiClient api, String jobId, PrintStream out)
+            throws OperatorApiClient.Unreachable, InterruptedException {
         int printed = 0;
         Instant lastChange = Instant.now();
         while (true) {
-            HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(server + "/api/v1/vms/" + jobId))
-                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode job = JSON.readTree(reply.body());
-            if (reply.statusCode() != 200) {
-                out.println("job " + jobId + ": " + reply.statusCode() + " " + job.path("message").asText());
+            OperatorApiClient.Answer reply = api.get("api/v1/vms/" + jobId);
+            JsonNode job = reply.body();
+            if (reply.status() != 200) {
+                out.println("job " + jobId + ": " + reply.status() + " " + reply.message());
                 return 2;
             }
             JsonNode steps = job.get("steps");

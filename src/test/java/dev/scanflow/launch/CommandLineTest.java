@@ -53,7 +53,7 @@ class CommandLineTest {
     void helpExitsZeroAndListsTheCommands() {
         Run help = run("--help");
         assertEquals(0, help.code());
-        for (String command : List.of("server", "agent", "demo", "token")) {
+        for (String command : List.of("server", "agent", "demo", "token", "vm", "fleet")) {
             assertTrue(help.out().contains(command), help.out());
         }
         Run serverHelp = run("server", "--help");

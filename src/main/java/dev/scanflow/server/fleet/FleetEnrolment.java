@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scanflow.server.api.ApiError;
+import dev.scanflow.server.api.QueryParameters;
 import dev.scanflow.server.events.ScanflowEvent;
 import dev.scanflow.server.intake.AgentTokens;
 import dev.scanflow.server.intake.TokenFile;
@@ -23,6 +24,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.apache.camel.Header;
@@ -99,21 +101,33 @@ public class FleetEnrolment {
         return new Outcome(202, reply, List.of(event("ENROLMENT_PENDING", code, id)));
     }
 
-    /** GET /api/v1/fleet/enrolments (operator) */
-    public Map<String, Object> list() {
+    /** GET /api/v1/fleet/enrolments[?status=pending&limit=100] (operator): newest first. */
+    public Map<String, Object> list(String query) {
+        QueryParameters parameters = QueryParameters.parse(query, "status", "limit");
+        String status = parameters.text("status");
+        if (status != null && !Set.of("pending", "approved", "rejected", "collected").contains(status)) {
+            throw ApiError.badRequest("status: one of pending, approved, rejected, collected");
+        }
         List<Map<String, Object>> items = new ArrayList<>();
+        String sql = "SELECT * FROM " + enrolments + (status == null ? "" : " WHERE status = ?") + " ORDER BY requested_at DESC, id LIMIT ?";
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT * FROM " + enrolments + " ORDER BY requested_at DESC LIMIT 200");
-             ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                Map<String, Object> item = new LinkedHashMap<>();
-                item.put("id", rows.getString("id"));
-                item.put("agent", rows.getString("agent_code"));
-                item.put("status", rows.getString("status"));
-                item.put("requestedAt", ConsoleDb.time(rows, "requested_at"));
-                item.put("decidedAt", ConsoleDb.time(rows, "decided_at"));
-                item.put("decidedBy", rows.getString("decided_by"));
-                items.add(item);
+             PreparedStatement select = connection.prepareStatement(sql)) {
+            int index = 1;
+            if (status != null) {
+                select.setString(index++, status);
+            }
+            select.setInt(index, parameters.limit());
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Map<String, Object> item = new LinkedHashMap<>();
+                    item.put("id", rows.getString("id"));
+                    item.put("agent", rows.getString("agent_code"));
+                    item.put("status", rows.getString("status"));
+                    item.put("requestedAt", ConsoleDb.time(rows, "requested_at"));
+                    item.put("decidedAt", ConsoleDb.time(rows, "decided_at"));
+                    item.put("decidedBy", rows.getString("decided_by"));
+                    items.add(item);
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("enrolments: " + e.getMessage(), e);

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Scans on demand end to end with the real agent routes and the real nmap on loopback: the agent reports in
  * (the fleet shows it online with what it said), takes a queued job on its poll, runs it through its own scan
- * pipeline and ends it done with the report the server applied; a cancelled job kills the running nmap.
+ * pipeline and ends it done with the report the server applied; a cancelled job kills the running nmap; reports
+ * waiting in its spool while the intake is away show as its backlog in the fleet, and leave it once delivered.
  */
 class OnDemandScanIT {
 
@@ -57,6 +58,9 @@ class OnDemandScanIT {
             agent.setProperty("scanflow.agent.heartbeat-interval", "1s");
             agent.setProperty("scanflow.agent.job-poll-interval", "1s");
             agent.setProperty("scanflow.agent.nmap", slowNmap.toString());
+            agent.setProperty("scanflow.agent.delivery.backoff-max", "2s");
+            Path spool = temp.resolve("spool");
+            agent.setProperty("scanflow.agent.spool.dir", spool.toString());
             try (ServerUnderTest running = ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN), server, agent)) {
                 HttpClient http = HttpClient.newHttpClient();
                 JsonNode me = await(() -> {
@@ -106,7 +110,39 @@ class OnDemandScanIT {
                     assertTrue(!nmap.isAlive(), "the nmap process " + nmap.pid() + " was killed");
                 }
                 assertEquals(List.of(), slowNmaps(), "no nmap left running");
+
+                // reports that wait in the agent's spool show in its fleet entry: the intake stops answering (its path
+                // is gone: 404, which the agent retries), heartbeats still arrive with the backlog and the last error
+                Path outbox = spool.resolve("outbox");
+                await(() -> waiting(outbox) == 0 ? JSON.nullNode() : null, Duration.ofSeconds(30), "the spool emptied");
+                running.app().context().getRouteController().stopRoute("report-intake");
+                ServerUnderTest.Reply waiting = running.post("/api/v1/scan-jobs", "{\"subnet\":\"127.0.0.0/29\"}".getBytes(), "Bearer " + API);
+                assertEquals(201, waiting.status(), waiting.body());
+                JsonNode backlogged = await(() -> {
+                    JsonNode entry = JSON.readTree(get(http, running, "/api/v1/fleet")).get("items").get(0);
+                    return entry.get("backlog").asInt() > 0 && entry.path("lastError").asText("").startsWith("HTTP 404") ? entry : null;
+                }, Duration.ofSeconds(60), "a backlog in the fleet entry");
+                assertEquals(1, backlogged.get("backlog").asInt(), backlogged.toString());
+                assertEquals(1, waiting(outbox), "the one report the fleet shows is the one in the agent's spool");
+                assertEquals("online", backlogged.get("status").asText());
+                List<Map<String, Object>> stored = phpipam.rows("SELECT backlog, last_error FROM `" + phpipam.scanflowSchema
+                        + "`.fleet_agents WHERE agent_code = ?", CODE);
+                assertTrue(Long.parseLong(String.valueOf(stored.get(0).get("backlog"))) >= 1, "stored: " + stored);
+                assertTrue(String.valueOf(stored.get(0).get("last_error")).startsWith("HTTP 404"), "stored: " + stored);
+                running.app().context().getRouteController().startRoute("report-intake");
+                JsonNode drained = await(() -> {
+                    JsonNode entry = JSON.readTree(get(http, running, "/api/v1/fleet")).get("items").get(0);
+                    return entry.get("backlog").asInt() == 0 && !entry.hasNonNull("lastError") ? entry : null;
+                }, Duration.ofSeconds(60), "the backlog delivered");
+                assertTrue(drained.hasNonNull("lastDelivery"), drained.toString());
             }
+        }
+    }
+
+    /** Reports in the agent's spool, not yet acknowledged by the server (agent/spool: outbox/*.json). */
+    private static long waiting(Path outbox) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(outbox)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".json")).count();
         }
     }
 

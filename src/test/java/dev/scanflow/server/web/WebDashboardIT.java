@@ -31,6 +31,7 @@ class WebDashboardIT {
     private static final String API = "operator-token-for-dashboard-tests";
     private static final String CODE = "Dashboard-agent-code-0123456789a";
     private static final String TOKEN = "agent-token-for-dashboard-tests-0";
+    private static final String ENROLLING = "Enrolling-agent-code-0123456789a";
     private static final Path HOME = ServerUnderTest.HOME;
 
     @Test
@@ -39,6 +40,7 @@ class WebDashboardIT {
         Files.writeString(rules, "newHost:\n  enabled: true\n  severity: low\n  skipFirstScan: false\n");
         try (TestPhpipam phpipam = TestPhpipam.create()) {
             long agentId = phpipam.insertAgent("site-dashboard", CODE);
+            phpipam.insertAgent("site-enrolling", ENROLLING);
             phpipam.insertSubnet(Cidr.parse("127.0.0.0/29"), agentId, true, true);
             Properties server = new Properties();
             server.setProperty("scanflow.server.api-token", API);
@@ -57,7 +59,19 @@ class WebDashboardIT {
             try (ServerUnderTest running = ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN), server, agent)) {
                 String base = "http://127.0.0.1:" + running.port;
                 sessionRules(base);
+                String enrolment = enrol(running);
                 browser(base);
+                // the page's Approve, as the database has it: the enrolment row whole, approved by the dashboard
+                List<Map<String, Object>> rows = phpipam.rows("SELECT * FROM `" + phpipam.scanflowSchema + "`.fleet_enrolments");
+                assertEquals(1, rows.size(), rows.toString());
+                Map<String, Object> row = rows.get(0);
+                assertEquals(java.util.Set.of("id", "agent_code", "claim_hash", "status", "requested_at", "decided_at", "decided_by"), row.keySet());
+                assertEquals(enrolment, row.get("id"));
+                assertEquals(ENROLLING, row.get("agent_code"));
+                assertEquals("approved", row.get("status"));
+                assertEquals("dashboard", row.get("decided_by"));
+                assertTrue(row.get("decided_at") != null && row.get("requested_at") != null, row.toString());
+                assertTrue(String.valueOf(row.get("claim_hash")).matches("[0-9a-f]{64}"), "only the claim's hash");
             }
         }
     }
@@ -98,6 +112,17 @@ class WebDashboardIT {
                 HttpResponse.BodyHandlers.discarding()).statusCode(), "logged out");
     }
 
+    /** An agent waiting to enrol (with a one-time token, over the API), for the page to approve. */
+    private static String enrol(ServerUnderTest running) throws Exception {
+        ServerUnderTest.Reply made = running.post("/api/v1/fleet/enrolment-tokens", new byte[0], "Bearer " + API);
+        assertEquals(201, made.status(), made.body());
+        String token = made.body().replaceAll(".*\"enrolmentToken\":\"([^\"]+)\".*", "$1");
+        ServerUnderTest.Reply enrolled = running.post("/api/v1/fleet/enrol",
+                ("{\"code\":\"" + ENROLLING + "\",\"claim\":\"claim-secret-of-the-enrolling-agent\"}").getBytes(), "Bearer " + token);
+        assertEquals(202, enrolled.status(), enrolled.body());
+        return enrolled.body().replaceAll(".*\"enrolmentId\":\"([^\"]+)\".*", "$1");
+    }
+
     private static HttpResponse<String> login(HttpClient http, String base, String token) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(base + "/web/login")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
@@ -122,6 +147,7 @@ class WebDashboardIT {
             node.environment().put("SCANFLOW_URL", base);
             node.environment().put("SCANFLOW_TOKEN", API);
             node.environment().put("SCANFLOW_SUBNET", "127.0.0.0/29");
+            node.environment().put("SCANFLOW_ENROLLING", ENROLLING);
             node.environment().put("SCREENSHOTS", shots.toString());
             node.environment().put("CHROMIUM", chromium.toString());
             Process process = node.start();
@@ -134,7 +160,7 @@ class WebDashboardIT {
             assertTrue(ended, "the browser test did not end within 4 minutes:\n" + output);
             assertEquals(0, process.exitValue(), output);
             assertTrue(output.contains("dashboard: all good"), output);
-            for (String view : List.of("fleet", "scan-now", "changes", "alerts", "delta", "fleet-phone")) {
+            for (String view : List.of("fleet", "fleet-enrolment", "scan-now", "changes", "alerts", "delta", "fleet-phone")) {
                 assertTrue(Files.size(shots.resolve(view + ".png")) > 10_000, view + ".png saved");
             }
         } finally {
