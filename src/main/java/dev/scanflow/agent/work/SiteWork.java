@@ -48,7 +48,7 @@ public class SiteWork {
         try {
             jobId = scanJobFor(body);
         } catch (IllegalArgumentException e) {
-            LOG.warn("work item {} skipped: {}: {}", origin, e.getMessage(), abbreviated(body));
+            LOG.warn("work item {} skipped: {}: {}", origin, abbreviated(e.getMessage()), abbreviated(body));
             return null;
         }
         if (jobId != null) {
