@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (after their first poll a second after start): the job queued for one of them reaches it through the work
  * topic, is claimed and run at once, and ends done with the report the server applied from the reports topic.
  * The other agent reads the same item and skips it; a malformed item ahead of it is skipped and acknowledged.
+ * A job claimed and left unfinished is published again when the run timeout requeues it.
  */
 class KafkaScanJobIT {
 
@@ -46,6 +47,10 @@ class KafkaScanJobIT {
     private static final String TOKEN = "agent-token-for-kafka-scan-jobs-1";
     private static final String OTHER_CODE = "Kafka-jobs-other-code-0123456789";
     private static final String OTHER_TOKEN = "agent-token-for-kafka-scan-jobs-2";
+    // an agent the test plays itself over HTTP, to have a job claimed and left unfinished
+    private static final String STALLED_CODE = "Kafka-jobs-stall-code-0123456789";
+    private static final String STALLED_TOKEN = "agent-token-for-kafka-scan-jobs-3";
+    private static final Cidr STALLED_SUBNET = Cidr.parse("127.0.0.16/29");
     private static final String SITE = "site-k";
     private static final String WORK = "scanflow.work." + SITE;
     private static final Cidr SUBNET = Cidr.parse("127.0.0.0/29");
@@ -61,11 +66,14 @@ class KafkaScanJobIT {
             long agentId = phpipam.insertAgent(SITE, CODE);
             phpipam.insertAgent(SITE + "-other", OTHER_CODE);
             phpipam.insertSubnet(SUBNET, agentId, true, true);
+            phpipam.insertSubnet(STALLED_SUBNET, phpipam.insertAgent(SITE + "-stalled", STALLED_CODE), true, true);
             Properties server = new Properties();
             server.setProperty("scanflow.server.api-token", API);
             server.setProperty("scanflow.fleet.heartbeat-interval", "1s");
             server.setProperty("scanflow.kafka.brokers", broker.bootstrapServers());
-            try (ServerUnderTest running = ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN, OTHER_CODE, OTHER_TOKEN), server);
+            // long enough for the real job, short enough to see the stalled one requeued
+            server.setProperty("scanflow.jobs.run-timeout", "15s");
+            try (ServerUnderTest running = ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN, OTHER_CODE, OTHER_TOKEN, STALLED_CODE, STALLED_TOKEN), server);
                  CamelApp agent = agent(CODE, TOKEN, "127.0.0.0/29", running, broker);
                  CamelApp other = agent(OTHER_CODE, OTHER_TOKEN, "127.0.0.8/29", running, broker)) {
                 agent.start();
@@ -129,6 +137,41 @@ class KafkaScanJobIT {
                 awaitCount(theirs, 2);
                 assertEquals(0, theirs.scanJobs());
                 assertEquals(List.of(), phpipam.rows("SELECT id FROM `" + phpipam.scanflowSchema + "`.scan_jobs WHERE id <> ?", jobId));
+
+                // a job requeued after its run timeout is published again: a claimed job whose agent stalled
+                assertEquals(200, running.post("/api/v1/fleet/heartbeat", ("{\"site\":\"" + SITE + "\"}").getBytes(StandardCharsets.UTF_8),
+                        "Bearer " + STALLED_TOKEN).status());
+                ServerUnderTest.Reply stalled = running.post("/api/v1/scan-jobs",
+                        ("{\"subnet\":\"" + STALLED_SUBNET + "\",\"profile\":\"ports\",\"ports\":\"22,80\"}").getBytes(StandardCharsets.UTF_8),
+                        "Bearer " + API);
+                assertEquals(201, stalled.status(), stalled.body());
+                String stalledId = JSON.readTree(stalled.body()).get("id").asText();
+                ServerUnderTest.Reply claimed = running.post("/api/v1/agent/scan-jobs/" + stalledId + "/claim", new byte[0],
+                        "Bearer " + STALLED_TOKEN);
+                assertEquals(200, claimed.status(), claimed.body());
+                List<ConsumerRecord<String, byte[]>> all = KafkaReports.readAll(broker, WORK, 4, Duration.ofSeconds(60));
+                assertEquals(4, all.size(), "the stalled job's item, once queued and once requeued");
+                Map<String, Object> stalledItem = new LinkedHashMap<>();
+                stalledItem.put("kind", "scan-job");
+                stalledItem.put("jobId", stalledId);
+                stalledItem.put("agent", STALLED_CODE);
+                stalledItem.put("subnet", STALLED_SUBNET.toString());
+                stalledItem.put("profile", "ports");
+                stalledItem.put("ports", "22,80");
+                for (ConsumerRecord<String, byte[]> again : all.subList(2, 4)) {
+                    assertEquals(SITE + "/" + STALLED_SUBNET, again.key());
+                    assertEquals(JSON.valueToTree(stalledItem), JSON.readTree(again.value()));
+                }
+                Map<String, Object> requeued = phpipam.rows("SELECT status, attempts, message FROM `" + phpipam.scanflowSchema
+                        + "`.scan_jobs WHERE id = ?", stalledId).get(0);
+                assertEquals("queued", requeued.get("status"), requeued.toString());
+                assertEquals("1", String.valueOf(requeued.get("attempts")));
+                assertEquals("requeued: not finished within 15 s (attempt 1)", requeued.get("message"));
+                // both real agents read the stalled job's items and started nothing
+                awaitCount(mine, 4);
+                awaitCount(theirs, 4);
+                assertEquals(1, mine.scanJobs());
+                assertEquals(0, theirs.scanJobs());
             }
         }
     }
