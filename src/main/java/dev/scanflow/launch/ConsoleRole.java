@@ -35,7 +35,7 @@ public final class ConsoleRole {
         // with Kafka, a queued job is also published to its agent's site work topic (routes/kafka/scan-job-work.yaml)
         ScanJobs.Queued queued = settings.kafka().<ScanJobs.Queued>map(kafka -> {
             ScanJobWork work = new ScanJobWork(dataSource, schema, kafka.workTopicPrefix(), ReportJson.mapper());
-            app.bean("scanJobWork", work).onStarted(work::start);
+            app.bean("scanJobWork", work).bean("scanJobWorkQueue", work.queue()).onStarted(work::start);
             return work;
         }).orElse(ScanJobs.Queued.NONE);
         ScanJobs jobs = new ScanJobs(dataSource, schema, new ScanJobs.Timeouts(console.jobClaimTimeout(),

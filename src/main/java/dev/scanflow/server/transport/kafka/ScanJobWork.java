@@ -11,9 +11,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +33,7 @@ public class ScanJobWork implements ScanJobs.Queued {
     public static final String KIND = "scan-job";
 
     private static final Logger LOG = LoggerFactory.getLogger(ScanJobWork.class);
-    private static final String QUEUE = "seda:scan-job-work?waitForTaskToComplete=Never&discardWhenFull=true";
+    private static final int WAITING = 1000;
 
     /** One record for a site's work topic. */
     public record WorkItem(String topic, String key, String json) {
@@ -40,7 +43,10 @@ public class ScanJobWork implements ScanJobs.Queued {
     private final String fleet;
     private final String topicPrefix;
     private final ObjectMapper json;
-    private volatile ProducerTemplate template;
+    // the queue of seda:scan-job-work (queue=#scanJobWorkQueue): an exchange put straight in it is timed and
+    // counted as the route's own, and a full queue refuses at once instead of holding the operator's request
+    private final BlockingQueue<Exchange> queue = new ArrayBlockingQueue<>(WAITING);
+    private volatile CamelContext context;
 
     public ScanJobWork(DataSource dataSource, String schema, String topicPrefix, ObjectMapper json) {
         this.dataSource = dataSource;
@@ -50,22 +56,27 @@ public class ScanJobWork implements ScanJobs.Queued {
     }
 
     /** Once the context runs: from then on queued jobs go to the publishing route. */
-    public void start(CamelContext context) {
-        template = context.createProducerTemplate();
+    public void start(CamelContext started) {
+        context = started;
+    }
+
+    /** The queue the publishing route consumes. */
+    public BlockingQueue<Exchange> queue() {
+        return queue;
     }
 
     /** Called after the job's commit, on the caller's thread: hands the job over without waiting. */
     @Override
     public void queued(ScanJob job) {
-        ProducerTemplate producer = template;
-        if (producer == null) {
+        CamelContext running = context;
+        if (running == null) {
             return;
         }
-        try {
-            producer.sendBody(QUEUE, job);
-        } catch (RuntimeException e) {
+        Exchange exchange = new DefaultExchange(running);
+        exchange.getMessage().setBody(job);
+        if (!queue.offer(exchange)) {
             // the job is committed; its agent's poll finds it
-            LOG.warn("scan job {} not handed to the work topic: {}", job.id(), e.getMessage());
+            LOG.warn("scan job {} not handed to the work topic: {} items wait already", job.id(), WAITING);
         }
     }
 
