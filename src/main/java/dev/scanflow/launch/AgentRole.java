@@ -128,7 +128,7 @@ public final class AgentRole {
         // readiness and scanflow_agent_backlog_reports count what the spool holds, not only what is being sent
         AgentOperations.configure(app, reportsUrl(settings), work).useBacklog(() -> spool.backlog().count());
         if (settings.transport().overKafka()) {
-            KafkaTransport.configureAgent(app, settings.transport(), delivery.timeout(), home);
+            KafkaTransport.configureAgent(app, settings.transport(), settings.code(), delivery.timeout(), home);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.scanflow.server.phpipam.PhpipamDirectory;
 import dev.scanflow.server.fleet.FleetTransitions;
 import dev.scanflow.server.intake.AgentTokens;
 import dev.scanflow.server.jobs.ScanJobs;
+import dev.scanflow.server.transport.kafka.ScanJobWork;
 import dev.scanflow.server.api.ApiAccess;
 import dev.scanflow.server.web.WebConsole;
 import dev.scanflow.server.web.WebSessions;
@@ -31,8 +32,15 @@ public final class ConsoleRole {
         String schema = settings.database().scanflowSchema();
         Fleet fleet = new Fleet(dataSource, schema, console.heartbeatInterval(), console.missedIntervals(),
                 Clock.systemUTC(), new FleetTransitions(app.meterRegistry()), ReportJson.mapper());
+        // with Kafka, a queued job is also published to its agent's site work topic (routes/kafka/scan-job-work.yaml)
+        ScanJobs.Queued queued = settings.kafka().<ScanJobs.Queued>map(kafka -> {
+            ScanJobWork work = new ScanJobWork(dataSource, schema, kafka.workTopicPrefix(), ReportJson.mapper());
+            app.bean("scanJobWork", work).bean("scanJobWorkQueue", work.queue()).onStarted(work::start);
+            return work;
+        }).orElse(ScanJobs.Queued.NONE);
         ScanJobs jobs = new ScanJobs(dataSource, schema, new ScanJobs.Timeouts(console.jobClaimTimeout(),
-                console.jobRunTimeout(), console.jobRequeue(), console.jobMaxAttempts()), Clock.systemUTC(), ReportJson.mapper());
+                console.jobRunTimeout(), console.jobRequeue(), console.jobMaxAttempts()), Clock.systemUTC(), ReportJson.mapper(),
+                queued);
         app.bean("fleet", fleet)
                 .bean("scanJobs", jobs)
                 .bean("agentCaller", new AgentCaller(tokens))

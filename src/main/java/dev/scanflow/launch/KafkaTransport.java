@@ -4,6 +4,7 @@ import dev.scanflow.agent.deliver.KafkaRecordKey;
 import dev.scanflow.agent.work.SiteWork;
 import dev.scanflow.config.AgentTransportSettings;
 import dev.scanflow.config.KafkaSettings;
+import dev.scanflow.report.ReportJson;
 import dev.scanflow.server.transport.kafka.KafkaIntake;
 import dev.scanflow.server.transport.kafka.RestoreRecord;
 import java.nio.file.Path;
@@ -32,19 +33,21 @@ public final class KafkaTransport {
     }
 
     /** The agent sends its spool to the reports topic (instead of HTTP) and takes its site's work items. */
-    static void configureAgent(CamelApp app, AgentTransportSettings transport, Duration deliveryTimeout, Path home) {
+    static void configureAgent(CamelApp app, AgentTransportSettings transport, String agentCode, Duration deliveryTimeout,
+                               Path home) {
         KafkaSettings kafka = transport.kafka().orElseThrow();
         kafka.componentProperties().forEach(app::property);
         long timeout = deliveryTimeout.toMillis();
         app.bean("kafkaRecordKey", new KafkaRecordKey(transport.site()))
-                .bean("siteWork", new SiteWork())
+                .bean("siteWork", new SiteWork(agentCode, ReportJson.mapper()))
                 .property("scanflow.kafka.reports-topic", kafka.reportsTopic())
                 .property("scanflow.kafka.max-request-bytes", kafka.maxRequestBytes())
                 .property("scanflow.agent.delivery.timeout-ms", timeout)
                 // a request must fit in the delivery timeout (Kafka refuses a delivery timeout shorter)
                 .property("scanflow.agent.delivery.request-timeout-ms", Math.min(30_000, timeout))
                 .property("scanflow.agent.work-topic", kafka.workTopic(transport.site()))
-                .property("scanflow.agent.work-group", "scanflow-agent-" + transport.site())
+                // a group per agent: every agent of the site sees every item and keeps those naming it
+                .property("scanflow.agent.work-group", "scanflow-agent-" + transport.site() + "." + agentCode)
                 // the HTTP delivery route reads the same spool: it is not loaded, so one transport sends it
                 .property("camel.main.routesExcludePattern", "**/agent-routes/delivery.yaml")
                 .routes("file:" + home.resolve("agent-routes/kafka") + "/*.yaml");

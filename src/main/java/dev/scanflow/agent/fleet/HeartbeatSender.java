@@ -58,6 +58,10 @@ public class HeartbeatSender {
         body.put("backlog", delivery.backlog().count());
         body.put("lastDelivery", delivery.lastDelivery());
         body.put("lastError", delivery.lastError());
+        // the site whose work topic this agent reads: the server publishes this agent's scan jobs there
+        if (settings.transport().overKafka()) {
+            body.put("site", settings.transport().site());
+        }
         return body;
     }
 

@@ -17,12 +17,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -31,9 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scans on demand on the agent (agent-routes/server-calls.yaml polls {@link #pollOnce()}): asks the server for its
- * oldest queued job, claims it (a 409 means another poll won: nothing to do), runs it through the agent's own
- * scan pipeline ({@code direct:scan-job}: archive, report, delivery as for scheduled scans), reports progress
+ * Scans on demand on the agent (agent-routes/server-calls.yaml polls {@link #pollOnce}; over Kafka a work item
+ * for this agent starts {@link #takeSoon} at once): asks the server for its oldest queued job, claims it (a 409
+ * means another poll or item won: nothing to do), runs it through the agent's own scan pipeline ({@code direct:scan-job}: archive, report, delivery as for scheduled scans), reports progress
  * every second from the scanner's progress gauge, and ends the job done, failed or cancelled. When a progress
  * answer says an operator cancelled the job, the running scanner process is killed.
  */
@@ -48,11 +52,22 @@ public class OnDemandScans {
     private final WatchedExecutor scanners;
     private final MeterRegistry registry;
     private final ObjectMapper json;
+    private static final int TAKERS_WAITING = 64;
+
     private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "scan-on-demand");
         thread.setDaemon(true);
         return thread;
     });
+    // jobs named by work items, taken one after the other; a full queue leaves the rest to the poll
+    private final ExecutorService takers = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(TAKERS_WAITING), runnable -> {
+                Thread thread = new Thread(runnable, "scan-on-demand-work-item");
+                thread.setDaemon(true);
+                return thread;
+            });
+    // a polled job and one from a work item never run at the same time, as before with the poll alone
+    private final ReentrantLock oneAtATime = new ReentrantLock();
 
     public OnDemandScans(ServerCalls server, ScanPlanner planner, Supplier<List<String>> assigned,
                          WatchedExecutor scanners, MeterRegistry registry, ObjectMapper json) {
@@ -65,6 +80,7 @@ public class OnDemandScans {
     }
 
     public void close() {
+        takers.shutdownNow();
         worker.shutdownNow();
     }
 
@@ -78,27 +94,59 @@ public class OnDemandScans {
             LOG.warn("asking the server for scans on demand failed ({}): {}", next.status(), next.body());
             return;
         }
-        JsonNode job = json.readTree(next.body());
-        String id = job.get("id").asText();
-        ServerCalls.Answer claim = server.post("/api/v1/agent/scan-jobs/" + id + "/claim", "");
-        if (claim.status() != 200) {
-            LOG.info("scan job {} not claimed ({}): {}", id, claim.status(), claim.body());
-            return;
-        }
-        String subnet = job.get("subnet").asText();
-        LOG.info("scan job {} claimed: {} with profile {}", id, subnet, job.get("profile").asText());
-        if (!assigned.get().contains(subnet)) {
-            finish(id, "failed", subnet + " is not assigned to this agent", null);
-            return;
-        }
-        List<ScanJob> scans;
+        claimAndRun(poll.getContext(), json.readTree(next.body()).get("id").asText());
+    }
+
+    /**
+     * A work item on the site's work topic named this job (agent-routes/kafka/work.yaml): it is claimed and run at
+     * once on a thread of its own (the Kafka consumer's thread is not held for a scan), the same way as a polled
+     * job. The item is only a hint: what runs is what the server's claim answer says.
+     */
+    public void takeSoon(String jobId, Exchange item) {
+        CamelContext context = item.getContext();
         try {
-            scans = plan(subnet, job.get("profile").asText(), job.path("ports").isTextual() ? job.get("ports").asText() : null);
-        } catch (RuntimeException e) {
-            finish(id, "failed", "cannot plan: " + e.getMessage(), null);
-            return;
+            takers.execute(() -> {
+                try {
+                    claimAndRun(context, jobId);
+                } catch (IOException e) {
+                    LOG.warn("scan job {} from the work topic: {}", jobId, e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warn("scan job {} from the work topic not taken now ({} items waiting): the next poll finds it",
+                    jobId, TAKERS_WAITING);
         }
-        run(poll.getContext(), id, scans);
+    }
+
+    /** Claims the job (409: another poll or item won it, nothing to do) and runs it to its end; one job at a time. */
+    private void claimAndRun(CamelContext context, String id) throws IOException, InterruptedException {
+        oneAtATime.lockInterruptibly();
+        try {
+            ServerCalls.Answer claim = server.post("/api/v1/agent/scan-jobs/" + id + "/claim", "");
+            if (claim.status() != 200) {
+                LOG.info("scan job {} not claimed ({}): {}", id, claim.status(), claim.body());
+                return;
+            }
+            JsonNode job = json.readTree(claim.body());
+            String subnet = job.get("subnet").asText();
+            LOG.info("scan job {} claimed: {} with profile {}", id, subnet, job.get("profile").asText());
+            if (!assigned.get().contains(subnet)) {
+                finish(id, "failed", subnet + " is not assigned to this agent", null);
+                return;
+            }
+            List<ScanJob> scans;
+            try {
+                scans = plan(subnet, job.get("profile").asText(), job.path("ports").isTextual() ? job.get("ports").asText() : null);
+            } catch (RuntimeException e) {
+                finish(id, "failed", "cannot plan: " + e.getMessage(), null);
+                return;
+            }
+            run(context, id, scans);
+        } finally {
+            oneAtATime.unlock();
+        }
     }
 
     private List<ScanJob> plan(String subnet, String profileId, String ports) {

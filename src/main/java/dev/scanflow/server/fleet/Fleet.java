@@ -52,13 +52,16 @@ public class Fleet {
     public Outcome heartbeat(String agentCode, String body) {
         Heartbeat heartbeat;
         try {
-            heartbeat = body == null || body.isBlank() ? new Heartbeat(null, List.of(), List.of(), 0L, null, null)
+            heartbeat = body == null || body.isBlank() ? new Heartbeat(null, List.of(), List.of(), 0L, null, null, null)
                     : json.readValue(body, Heartbeat.class);
         } catch (JsonProcessingException e) {
             throw ApiError.badRequest("heartbeat: not the expected JSON: " + e.getOriginalMessage());
         }
         if (heartbeat.backlog() != null && heartbeat.backlog() < 0) {
             throw ApiError.badRequest("heartbeat: backlog must not be negative");
+        }
+        if (heartbeat.site() != null && !heartbeat.site().matches(Heartbeat.SITE)) {
+            throw ApiError.badRequest("heartbeat: site must match " + Heartbeat.SITE + " (it ends a Kafka topic's name)");
         }
         Instant now = clock.instant();
         List<ScanflowEvent> events = new ArrayList<>();
@@ -76,8 +79,9 @@ public class Fleet {
             }
             boolean changed = before != AgentStatus.ONLINE;
             try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + table
-                    + " (agent_code, version, profiles, subnets, backlog, last_delivery, last_error, last_heartbeat, status, status_since)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'online', ?) ON DUPLICATE KEY UPDATE version = VALUES(version),"
+                    + " (agent_code, version, profiles, subnets, backlog, last_delivery, last_error, last_heartbeat, status, status_since, site)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'online', ?, ?) ON DUPLICATE KEY UPDATE version = VALUES(version),"
+                    + " site = VALUES(site),"
                     + " profiles = VALUES(profiles), subnets = VALUES(subnets), backlog = VALUES(backlog),"
                     + " last_delivery = VALUES(last_delivery), last_error = VALUES(last_error),"
                     + " last_heartbeat = VALUES(last_heartbeat), status = 'online',"
@@ -91,6 +95,7 @@ public class Fleet {
                 upsert.setString(7, ConsoleDb.fit(heartbeat.lastError(), 1024));
                 ConsoleDb.setTime(upsert, 8, now);
                 ConsoleDb.setTime(upsert, 9, now);
+                upsert.setString(10, heartbeat.site());
                 upsert.executeUpdate();
             }
             connection.commit();
@@ -150,7 +155,8 @@ public class Fleet {
                     agents.add(new FleetAgent(rows.getString("agent_code"), rows.getString("status"),
                             ConsoleDb.time(rows, "status_since"), ConsoleDb.time(rows, "last_heartbeat"),
                             rows.getString("version"), read(rows.getString("profiles")), read(rows.getString("subnets")),
-                            rows.getLong("backlog"), ConsoleDb.time(rows, "last_delivery"), rows.getString("last_error")));
+                            rows.getLong("backlog"), ConsoleDb.time(rows, "last_delivery"), rows.getString("last_error"),
+                            rows.getString("site")));
                 }
             }
             return agents;

@@ -41,6 +41,18 @@ public class ScanJobs {
     private static final Pattern PORTS = Pattern.compile("\\d{1,5}(?:-\\d{1,5})?(?:,\\d{1,5}(?:-\\d{1,5})?){0,199}");
     private static final Set<String> ENDINGS = Set.of("done", "failed", "cancelled");
 
+    /**
+     * Told of every job that is queued, new or requeued, after its row is committed (ScanJobWork publishes it to
+     * the owning agent's site work topic when Kafka is configured); it must not block.
+     */
+    @FunctionalInterface
+    public interface Queued {
+        Queued NONE = job -> {
+        };
+
+        void queued(ScanJob job);
+    }
+
     /** scanflow.jobs.*: how long a job may wait and run, and what a timeout does. */
     public record Timeouts(Duration claim, Duration run, boolean requeue, int maxAttempts) {
     }
@@ -50,13 +62,15 @@ public class ScanJobs {
     private final Timeouts timeouts;
     private final Clock clock;
     private final ObjectMapper json;
+    private final Queued queued;
 
-    public ScanJobs(DataSource dataSource, String schema, Timeouts timeouts, Clock clock, ObjectMapper json) {
+    public ScanJobs(DataSource dataSource, String schema, Timeouts timeouts, Clock clock, ObjectMapper json, Queued queued) {
         this.dataSource = dataSource;
         this.table = ConsoleDb.table(schema, "scan_jobs");
         this.timeouts = timeouts;
         this.clock = clock;
         this.json = json;
+        this.queued = queued;
     }
 
     /** POST /api/v1/scan-jobs {"subnet": "CIDR", "profile": "discovery", "ports": "22,80", "by": "who"}: 201. */
@@ -103,6 +117,8 @@ public class ScanJobs {
             throw new IllegalStateException("scan jobs: " + e.getMessage(), e);
         }
         ScanJob job = find(id).orElseThrow();
+        // the INSERT is committed (auto-commit): the agent may claim the job as soon as it hears of it
+        queued.queued(job);
         return new Outcome(201, job, List.of(event(job, "QUEUED")));
     }
 
@@ -255,7 +271,11 @@ public class ScanJobs {
                     "not finished within " + timeouts.run().toSeconds() + " s after " + job.attempts() + " attempt(s)",
                     job.id(), job.claimedAt());
             if (changed == 1) {
-                events.add(event(find(job.id()).orElseThrow(), requeue ? "REQUEUED" : "FAILED"));
+                ScanJob after = find(job.id()).orElseThrow();
+                if (requeue) {
+                    queued.queued(after);
+                }
+                events.add(event(after, requeue ? "REQUEUED" : "FAILED"));
             }
         }
         return events;

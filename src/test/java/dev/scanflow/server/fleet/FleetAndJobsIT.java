@@ -1,6 +1,7 @@
 package dev.scanflow.server.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,6 +65,11 @@ class FleetAndJobsIT {
                 // --- fleet -------------------------------------------------------------------------------
                 assertEquals(401, server.post("/api/v1/fleet/heartbeat", "{}".getBytes(), "Bearer " + API).status(),
                         "the operator token is no agent's");
+                // a site names a Kafka topic: anything else is refused, and nothing is written
+                ServerUnderTest.Reply badSite = server.post("/api/v1/fleet/heartbeat", "{\"site\":\"site a/../b\"}".getBytes(),
+                        "Bearer " + TOKEN);
+                assertEquals(400, badSite.status(), badSite.body());
+                assertTrue(badSite.body().contains("site must match"), badSite.body());
                 ServerUnderTest.Reply beat = server.post("/api/v1/fleet/heartbeat", ("{\"version\":\"1.2.3\",\"profiles\":[\"discovery\"],"
                         + "\"subnets\":[\"127.0.0.0/29\"],\"backlog\":4,\"lastDelivery\":\"2026-11-30T10:00:00Z\",\"lastError\":\"server said 503\"}")
                         .getBytes(), "Bearer " + TOKEN);
@@ -71,7 +77,7 @@ class FleetAndJobsIT {
                 Instant beatAt = Instant.now();
                 assertEquals("ONLINE", awaitEvent(events, "fleet").get("type").asText());
                 List<Map<String, Object>> rows = phpipam.rows("SELECT agent_code, version, profiles, subnets, backlog, last_delivery,"
-                        + " last_error, status FROM `" + phpipam.scanflowSchema + "`.fleet_agents");
+                        + " last_error, status, site FROM `" + phpipam.scanflowSchema + "`.fleet_agents");
                 assertEquals(1, rows.size());
                 assertEquals(CODE, rows.get(0).get("agent_code"));
                 assertEquals("1.2.3", rows.get(0).get("version"));
@@ -81,6 +87,7 @@ class FleetAndJobsIT {
                 assertTrue(String.valueOf(rows.get(0).get("last_delivery")).startsWith("2026-11-30"), String.valueOf(rows.get(0).get("last_delivery")));
                 assertEquals("server said 503", rows.get(0).get("last_error"));
                 assertEquals("online", rows.get(0).get("status"));
+                assertNull(rows.get(0).get("site"), "an agent on HTTP alone names no site");
 
                 JsonNode late = awaitEvent(events, "fleet");
                 long lateAfter = Duration.between(beatAt, Instant.now()).toMillis();
