@@ -37,6 +37,9 @@ public final class ScanFlow implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** How long the start-up check waits for the Kafka cluster to answer (KafkaAccessCheck). */
+    private static final java.time.Duration KAFKA_CHECK = java.time.Duration.ofSeconds(10);
+
     public static void main(String[] args) {
         System.exit(execute(args, System.out, System.err));
     }
@@ -147,6 +150,7 @@ public final class ScanFlow implements Callable<Integer> {
             ServerSettings settings = ServerSettings.from(source, home);
             VmSettings vm = VmSettings.from(source, System.getenv(), home);
             KnownKeys.require(source, "server", List.of());
+            settings.kafka().ifPresent(kafka -> KafkaAccessCheck.require(kafka, KAFKA_CHECK));
             CamelApp app = new CamelApp();
             ServerRole.configure(app, settings, vm, AgentTokens.load(settings.tokensFile()), home);
             app.run();
@@ -169,6 +173,7 @@ public final class ScanFlow implements Callable<Integer> {
             // phpIPAM's API settings are read only when its URL is set; they are still this role's keys
             KnownKeys.require(source, "agent", PhpipamApiSettings.KEYS);
             Scanners.requireInstalled(settings.nmap(), "scanflow.agent.nmap", "");
+            settings.transport().kafka().ifPresent(kafka -> KafkaAccessCheck.require(kafka, KAFKA_CHECK));
             CamelApp app = new CamelApp();
             AgentRole.configureStandalone(app, settings, phpipamApi, home);
             app.run();
