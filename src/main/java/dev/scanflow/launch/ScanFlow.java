@@ -195,6 +195,8 @@ public final class ScanFlow implements Callable<Integer> {
         @Option(names = "--schedule", paramLabel = "CRON", defaultValue = "* * * * *",
                 description = "Unix or Quartz cron (default: every minute)")
         String schedule;
+        @Option(names = "--kafka", description = "reports go agent -> Kafka -> server through an in-process KRaft broker on 127.0.0.1")
+        boolean kafka;
 
         @Override
         public Integer call() throws Exception {
@@ -204,7 +206,7 @@ public final class ScanFlow implements Callable<Integer> {
                 throw new InvalidSettings("the demo needs the embedded MariaDB of target/demo-lib/, which"
                         + " ./mvnw -B -q -DskipTests package builds; start it with bin/scanflow demo");
             }
-            return Demo.run(subnet, Integer.toString(port), schedule, host, home());
+            return Demo.run(subnet, Integer.toString(port), schedule, host, kafka, home());
         }
     }
 
