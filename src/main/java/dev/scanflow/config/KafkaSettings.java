@@ -122,6 +122,24 @@ public record KafkaSettings(String brokers, String reportsTopic, String deadLett
         return properties;
     }
 
+    /**
+     * The same cluster and client security as Kafka client properties (bootstrap.servers, security.protocol,
+     * sasl.jaas.config...), for a client ScanFlow makes itself rather than through camel-kafka (the start-up
+     * check that the cluster takes this role's credentials).
+     */
+    public java.util.Properties clientProperties() {
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("bootstrap.servers", brokers);
+        CLIENT_OPTIONS.forEach((key, option) -> {
+            String value = client.get(option);
+            if (value != null) {
+                // scanflow.kafka.ssl-truststore-location is Kafka's ssl.truststore.location, and so on
+                properties.setProperty(key.substring("scanflow.kafka.".length()).replace('-', '.'), value);
+            }
+        });
+        return properties;
+    }
+
     private static String topic(SettingsSource source, String key, String fallback) {
         String value = source.string(key, fallback);
         if (!value.matches(TOPIC)) {

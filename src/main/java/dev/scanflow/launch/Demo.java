@@ -27,7 +27,10 @@ final class Demo {
     private Demo() {
     }
 
-    static int run(String subnetText, String port, String schedule, String host, Path home) throws Exception {
+    /** The demo's site name over Kafka: record keys "demo/<subnet>", work topic scanflow.work.demo. */
+    private static final String KAFKA_SITE = "demo";
+
+    static int run(String subnetText, String port, String schedule, String host, boolean kafka, Path home) throws Exception {
         Cidr subnet;
         try {
             subnet = AddressRule.requireLoopback(Cidr.parse(subnetText));
@@ -60,8 +63,17 @@ final class Demo {
         mariaDb.execute("CREATE USER 'scanflow'@'" + EmbeddedMariaDb.LOOPBACK + "' IDENTIFIED BY '" + dbPassword + "'");
         mariaDb.execute(ServerGrants.statements("scanflow", EmbeddedMariaDb.LOOPBACK, "phpipam", "scanflow").toArray(String[]::new));
 
+        dev.scanflow.demo.EmbeddedKafka broker = kafka ? startKafka() : null;
+        String brokers = broker == null ? null : broker.bootstrapServers();
+
         String token = AgentTokens.newToken();
         Properties properties = new Properties();
+        if (brokers != null) {
+            // the agent publishes its spool to the reports topic, the server consumes it (beside its HTTP intake)
+            properties.setProperty("scanflow.kafka.brokers", brokers);
+            properties.setProperty("scanflow.agent.transport", "kafka");
+            properties.setProperty("scanflow.agent.site", KAFKA_SITE);
+        }
         properties.setProperty("scanflow.server.host", host);
         properties.setProperty("scanflow.server.port", port);
         String operatorToken = AgentTokens.newToken();
@@ -89,6 +101,20 @@ final class Demo {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
         });
+        if (broker != null) {
+            // stopped after Camel, whose Kafka clients would otherwise reconnect to a broker already gone; on
+            // Ctrl-C the JVM halts once its hooks are done, so a hook waits for that close (at most 60 s)
+            app.closeOnStop(broker);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    if (!broker.awaitClosed(60_000)) {
+                        broker.close();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "embedded-kafka-stop"));
+        }
         ServerRole.configure(app, serverSettings, AgentTokens.ofPlainTokens(Map.of(site.agentCode(), token)), home);
         AgentRole.configure(app, agentSettings, home);
         app.bean("phpipamView", new PhpipamView()).routes("file:" + home.resolve("routes/demo") + "/*.yaml");
@@ -97,12 +123,28 @@ final class Demo {
         System.out.printf("agent '%s' (code %s…) is assigned %s (subnet id %d); scanning now, then on '%s'%n",
                 site.agentName(), site.agentCode().substring(0, 6), subnet, site.subnetId(), schedule);
         System.out.printf("server: http://%s:%s/api/v1/reports  health: /observe/health  metrics: /observe/metrics%n", local, port);
+        if (brokers != null) {
+            System.out.printf("Kafka: in-process KRaft broker at %s; the agent publishes to scanflow.reports (key %s/%s),"
+                    + " the server consumes it in group scanflow-servers%n", brokers, KAFKA_SITE, subnet);
+        }
         System.out.printf("operator API: curl -H 'Authorization: Bearer %s' http://%s:%s/api/v1/changes"
                 + "  (also /api/v1/alerts, /api/v1/events; document at /api/v1/openapi.yaml)%n", operatorToken, local, port);
         System.out.printf("Hawtio: connect to http://%s:%s/observe/jolokia with any user name and the operator token as password%n",
                 local, port);
-        System.out.println("Ctrl-C stops the demo and deletes the embedded database.");
+        System.out.println("Ctrl-C stops the demo and deletes the embedded database" + (brokers == null ? "." : " and the broker's log."));
         app.run();
         return 0;
+    }
+
+    /** The demo's broker, its topics made as an operator would (README, "Reports over Kafka"). */
+    private static dev.scanflow.demo.EmbeddedKafka startKafka() throws Exception {
+        System.out.println("ScanFlow demo: starting an in-process Kafka broker (KRaft) on 127.0.0.1...");
+        // the broker's own INFO lines (hundreds at start) would bury the demo's output; its warnings stay
+        for (String logger : new String[] {"kafka", "state.change.logger", "org.apache.kafka", "org.apache.zookeeper"}) {
+            org.apache.logging.log4j.core.config.Configurator.setLevel(logger, org.apache.logging.log4j.Level.WARN);
+        }
+        dev.scanflow.demo.EmbeddedKafka broker = dev.scanflow.demo.EmbeddedKafka.start();
+        broker.createTopics(Map.of("scanflow.reports", 2, "scanflow.reports.dlt", 1, "scanflow.work." + KAFKA_SITE, 1));
+        return broker;
     }
 }

@@ -38,6 +38,9 @@ public final class ScanFlow implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** How long the start-up check waits for the Kafka cluster to answer (KafkaAccessCheck). */
+    private static final java.time.Duration KAFKA_CHECK = java.time.Duration.ofSeconds(10);
+
     /** Where the commands that call a server find the operator token (tests pass their own). */
     private final Map<String, String> environment;
 
@@ -164,6 +167,7 @@ public final class ScanFlow implements Callable<Integer> {
             ServerSettings settings = ServerSettings.from(source, home);
             VmSettings vm = VmSettings.from(source, System.getenv(), home);
             KnownKeys.require(source, "server", List.of());
+            settings.kafka().ifPresent(kafka -> KafkaAccessCheck.require(kafka, KAFKA_CHECK));
             CamelApp app = new CamelApp();
             ServerRole.configure(app, settings, vm, AgentTokens.load(settings.tokensFile()), home);
             app.run();
@@ -186,6 +190,7 @@ public final class ScanFlow implements Callable<Integer> {
             // phpIPAM's API settings are read only when its URL is set; they are still this role's keys
             KnownKeys.require(source, "agent", PhpipamApiSettings.KEYS);
             Scanners.requireInstalled(settings.nmap(), "scanflow.agent.nmap", "");
+            settings.transport().kafka().ifPresent(kafka -> KafkaAccessCheck.require(kafka, KAFKA_CHECK));
             CamelApp app = new CamelApp();
             AgentRole.configureStandalone(app, settings, phpipamApi, home);
             app.run();
@@ -207,6 +212,8 @@ public final class ScanFlow implements Callable<Integer> {
         @Option(names = "--schedule", paramLabel = "CRON", defaultValue = "* * * * *",
                 description = "Unix or Quartz cron (default: every minute)")
         String schedule;
+        @Option(names = "--kafka", description = "reports go agent -> Kafka -> server through an in-process KRaft broker on 127.0.0.1")
+        boolean kafka;
 
         @Override
         public Integer call() throws Exception {
@@ -216,7 +223,7 @@ public final class ScanFlow implements Callable<Integer> {
                 throw new InvalidSettings("the demo needs the embedded MariaDB of target/demo-lib/, which"
                         + " ./mvnw -B -q -DskipTests package builds; start it with bin/scanflow demo");
             }
-            return Demo.run(subnet, Integer.toString(port), schedule, host, home());
+            return Demo.run(subnet, Integer.toString(port), schedule, host, kafka, home());
         }
     }
 

@@ -33,6 +33,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * </ol>
  * Each run on a fresh phpIPAM schema with 100 subnets (20 reports each, in order per subnet) and a fresh
  * 12-partition topic; timed from the first report sent until the last one is recorded as applied.
+ * BENCH_KAFKA_CONSUMERS=N in the environment gives each Kafka server N consumer threads (scanflow.kafka.consumers,
+ * default 1), to see whether more consumers per server lift the two-server figure.
  */
 public final class TransportBench {
 
@@ -42,11 +44,13 @@ public final class TransportBench {
     private static final int PER_SUBNET = 20;
     private static final int HOSTS = 20;
     private static final ObjectMapper JSON = ReportJson.mapper();
+    private static final int CONSUMERS = Integer.parseInt(System.getenv().getOrDefault("BENCH_KAFKA_CONSUMERS", "1"));
 
     public static void main(String[] args) throws Exception {
         System.out.printf("machine: %d cores, %d MiB max heap, %s %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("os.name"), System.getProperty("os.version"),
                 System.getProperty("java.version"));
+        System.out.printf("Kafka servers with %d consumer thread(s) each (BENCH_KAFKA_CONSUMERS)%n", CONSUMERS);
         int total = SUBNETS * PER_SUBNET;
         try (KafkaBroker broker = KafkaBroker.start()) {
             double http = http();
@@ -117,12 +121,13 @@ public final class TransportBench {
             kafka.setProperty("scanflow.kafka.brokers", broker.bootstrapServers());
             kafka.setProperty("scanflow.kafka.reports-topic", topic);
             kafka.setProperty("scanflow.kafka.group-id", topic + "-servers");
+            kafka.setProperty("scanflow.kafka.consumers", Integer.toString(CONSUMERS));
             List<ServerUnderTest> started = new ArrayList<>();
             try {
                 for (int i = 0; i < servers; i++) {
                     started.add(ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN), kafka));
                 }
-                awaitMembers(broker, topic + "-servers", servers);
+                awaitMembers(broker, topic + "-servers", servers * CONSUMERS);
                 long began = System.nanoTime();
                 Properties producerProperties = new Properties();
                 producerProperties.setProperty("bootstrap.servers", broker.bootstrapServers());

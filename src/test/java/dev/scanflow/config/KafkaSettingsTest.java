@@ -47,6 +47,15 @@ class KafkaSettingsTest {
         assertEquals(jaas, options.get("camel.component.kafka.saslJaasConfig"));
         assertEquals("/etc/scanflow/ca.p12", options.get("camel.component.kafka.sslTruststoreLocation"));
         assertEquals("trust-pass", options.get("camel.component.kafka.sslTruststorePassword"));
+        // the same options under Kafka's own client names, for the start-up check's admin client
+        java.util.Properties client = kafka.clientProperties();
+        assertEquals("kafka.example.net:9093", client.getProperty("bootstrap.servers"));
+        assertEquals("SASL_SSL", client.getProperty("security.protocol"));
+        assertEquals("SCRAM-SHA-512", client.getProperty("sasl.mechanism"));
+        assertEquals(jaas, client.getProperty("sasl.jaas.config"));
+        assertEquals("/etc/scanflow/ca.p12", client.getProperty("ssl.truststore.location"));
+        assertEquals("trust-pass", client.getProperty("ssl.truststore.password"));
+        assertEquals(6, client.size(), client.keySet().toString());
         assertFalse(kafka.toString().contains("s3cret"), kafka.toString());
         assertFalse(kafka.toString().contains("trust-pass"), kafka.toString());
     }

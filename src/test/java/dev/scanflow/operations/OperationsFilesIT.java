@@ -88,6 +88,18 @@ class OperationsFilesIT {
         }
         assertTrue(resolved.contains("condition: service_healthy"), "depends_on waits for health");
         assertFalse(resolved.matches("(?s).*PASSWORD: [^\\n]*[0-9a-f]{16}.*"), "no password in the file");
+        // the production shape, profile kafka-cluster: three KRaft nodes in one quorum, topics replicated 3 times
+        // with min.insync.replicas 2
+        Ran cluster = run(Map.of("SCANFLOW_AGENT_CODE", "Agent-compose-0123456789abcdefgh"),
+                "docker-compose", "--env-file", ".env.example", "-f", "docker-compose.yml", "--profile", "kafka-cluster", "config");
+        assertEquals(0, cluster.code(), cluster.output());
+        for (int node = 1; node <= 3; node++) {
+            assertTrue(cluster.output().contains("  kafka-" + node + ":"), "service kafka-" + node);
+            assertTrue(cluster.output().contains("KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://kafka-" + node + ":9092"), "node " + node);
+        }
+        assertTrue(cluster.output().contains("KAFKA_CONTROLLER_QUORUM_VOTERS: 1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093"));
+        assertTrue(cluster.output().contains("KAFKA_MIN_INSYNC_REPLICAS: 2"), "min.insync.replicas 2");
+        assertTrue(cluster.output().contains("--replication-factor 3 --config min.insync.replicas=2"), "the topics job");
         // without the agent's code, compose refuses with a sentence instead of starting an agent without one
         Ran withoutCode = run(Map.of(), "docker-compose", "-f", "docker-compose.yml", "config", "-q");
         assertTrue(withoutCode.code() != 0 && withoutCode.output().contains("SCANFLOW_AGENT_CODE"), withoutCode.output());

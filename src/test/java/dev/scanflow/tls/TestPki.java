@@ -14,17 +14,17 @@ import java.util.concurrent.TimeUnit;
  * Certificates made at test time with the JDK's keytool (run as a process with an argument list; nothing is
  * committed): certificate authorities, and PKCS12 key stores whose certificates they sign, good or expired.
  */
-final class TestPki {
+public final class TestPki {
 
-    final Path dir;
-    final String password = UUID.randomUUID().toString();
+    public final Path dir;
+    public final String password = UUID.randomUUID().toString();
 
-    TestPki(Path dir) {
+    public TestPki(Path dir) {
         this.dir = dir;
     }
 
     /** A CA: its key store, and its certificate as PEM (what a ca-file holds). */
-    Path authority(String name) throws IOException, InterruptedException {
+    public Path authority(String name) throws IOException, InterruptedException {
         Path store = dir.resolve(name + ".p12");
         keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
                 "-ext", "bc:c", "-validity", "3", "-keystore", store.toString(), "-storetype", "PKCS12",
@@ -42,7 +42,7 @@ final class TestPki {
      * @param usage     serverAuth or clientAuth
      * @param startDate keytool's -startdate ("-10d" for a certificate already expired), or null for now
      */
-    Path signed(String name, String authority, String san, String usage, String startDate) throws IOException, InterruptedException {
+    public Path signed(String name, String authority, String san, String usage, String startDate) throws IOException, InterruptedException {
         Path store = dir.resolve(name + ".p12");
         Path request = dir.resolve(name + ".csr");
         Path certificate = dir.resolve(name + ".crt");
@@ -65,6 +65,14 @@ final class TestPki {
         keytool("-importcert", "-alias", name, "-file", certificate.toString(), "-keystore", store.toString(),
                 "-storepass", password);
         Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rw-------"));
+        return store;
+    }
+
+    /** A PKCS12 trust store holding only the certificate of {@code authority} (made by {@link #authority}). */
+    public Path trustStore(String name, String authority) throws IOException, InterruptedException {
+        Path store = dir.resolve(name + ".p12");
+        keytool("-importcert", "-noprompt", "-alias", authority, "-file", dir.resolve(authority + ".pem").toString(),
+                "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", password);
         return store;
     }
 

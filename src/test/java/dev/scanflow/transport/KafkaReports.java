@@ -43,8 +43,7 @@ final class KafkaReports {
     }
 
     static void createTopics(KafkaBroker broker, Map<String, Integer> partitions) throws Exception {
-        Properties properties = new Properties();
-        properties.setProperty("bootstrap.servers", broker.bootstrapServers());
+        Properties properties = broker.clientProperties();
         try (Admin admin = Admin.create(properties)) {
             Collection<NewTopic> topics = new ArrayList<>();
             partitions.forEach((name, count) -> topics.add(new NewTopic(name, count, (short) 1)));
@@ -53,8 +52,7 @@ final class KafkaReports {
     }
 
     static KafkaProducer<String, byte[]> producer(KafkaBroker broker) {
-        Properties properties = new Properties();
-        properties.setProperty("bootstrap.servers", broker.bootstrapServers());
+        Properties properties = broker.clientProperties();
         properties.setProperty("acks", "all");
         return new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
     }
@@ -69,8 +67,7 @@ final class KafkaReports {
 
     /** Every record of a topic from its start, read until {@code count} arrived or the time is up. */
     static List<ConsumerRecord<String, byte[]>> readAll(KafkaBroker broker, String topic, int count, Duration timeout) {
-        Properties properties = new Properties();
-        properties.setProperty("bootstrap.servers", broker.bootstrapServers());
+        Properties properties = broker.clientProperties();
         properties.setProperty("group.id", "test-reader-" + UUID.randomUUID());
         properties.setProperty("auto.offset.reset", "earliest");
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
