@@ -21,33 +21,76 @@ public final class KafkaBrokerReadiness implements ReadinessContributor, AutoClo
 
     private final String id;
     private final String bootstrapServers;
+    private final Properties security;
     private final Duration timeout;
     private Admin admin;
 
     public KafkaBrokerReadiness(String id, String bootstrapServers, Duration timeout) {
+        this(id, new Cluster(bootstrapServers, new Properties()), timeout);
+    }
+
+    /** With the cluster's security options, so a secured cluster is asked as the endpoint's producer asks it. */
+    public KafkaBrokerReadiness(String id, Cluster cluster, Duration timeout) {
         this.id = id;
-        this.bootstrapServers = bootstrapServers;
+        this.bootstrapServers = cluster.brokers();
+        this.security = cluster.security();
         this.timeout = timeout;
+    }
+
+    /**
+     * A cluster events go to: its {@code brokers=} and the endpoint's own security options, in Kafka's names.
+     *
+     * @param security security.protocol, sasl.*, ssl.* as the producer of the endpoint gets them
+     */
+    public record Cluster(String brokers, Properties security) {
     }
 
     /** The {@code brokers=} option of each {@code kafka:} endpoint URI, once each. */
     public static List<String> brokersOf(List<String> endpointUris) {
-        List<String> brokers = new ArrayList<>();
+        return clustersOf(endpointUris).stream().map(Cluster::brokers).toList();
+    }
+
+    /**
+     * Each {@code kafka:} endpoint URI's cluster, once per broker list, with the endpoint's security options
+     * (camel-kafka's {@code securityProtocol}, {@code saslMechanism}, {@code sslTruststoreLocation} ... are
+     * Kafka's {@code security.protocol}, {@code sasl.mechanism}, {@code ssl.truststore.location} ...).
+     */
+    public static List<Cluster> clustersOf(List<String> endpointUris) {
+        List<Cluster> clusters = new ArrayList<>();
         for (String uri : endpointUris) {
-            if (!uri.startsWith("kafka:")) {
-                continue;
-            }
             int query = uri.indexOf('?');
-            if (query < 0) {
+            if (!uri.startsWith("kafka:") || query < 0) {
                 continue;
             }
+            String brokers = null;
+            Properties security = new Properties();
             for (String option : uri.substring(query + 1).split("&")) {
-                if (option.startsWith("brokers=") && !brokers.contains(option.substring(8))) {
-                    brokers.add(option.substring(8));
+                int equals = option.indexOf('=');
+                if (equals < 0) {
+                    continue;
+                }
+                String name = option.substring(0, equals);
+                String value = optionValue(option.substring(equals + 1));
+                if (name.equals("brokers")) {
+                    brokers = value;
+                } else if (name.startsWith("security") || name.startsWith("sasl") || name.startsWith("ssl")) {
+                    security.setProperty(name.replaceAll("([A-Z])", ".$1").toLowerCase(java.util.Locale.ROOT), value);
                 }
             }
+            String found = brokers;
+            if (found != null && clusters.stream().noneMatch(c -> c.brokers().equals(found))) {
+                clusters.add(new Cluster(found, security));
+            }
         }
-        return brokers;
+        return clusters;
+    }
+
+    /** An option's value as Camel reads it: RAW(...) as is, anything else URL-decoded. */
+    private static String optionValue(String raw) {
+        if (raw.startsWith("RAW(") && raw.endsWith(")")) {
+            return raw.substring(4, raw.length() - 1);
+        }
+        return java.net.URLDecoder.decode(raw, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override
@@ -59,6 +102,7 @@ public final class KafkaBrokerReadiness implements ReadinessContributor, AutoClo
     public synchronized Readiness check() throws Exception {
         if (admin == null) {
             Properties properties = new Properties();
+            properties.putAll(security);
             properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
             properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());

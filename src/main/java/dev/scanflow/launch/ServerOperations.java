@@ -32,10 +32,11 @@ final class ServerOperations {
                           java.util.List<String> eventEndpoints) {
         app.readiness().register(new DatabaseReadiness(dataSource, database.connectTimeout()));
         // the brokers events go to: not ready while one does not answer (events would wait or be lost)
-        java.util.List<String> brokers = KafkaBrokerReadiness.brokersOf(eventEndpoints);
-        for (int i = 0; i < brokers.size(); i++) {
-            KafkaBrokerReadiness broker = new KafkaBrokerReadiness(brokers.size() == 1 ? "kafka" : "kafka-" + (i + 1),
-                    brokers.get(i), java.time.Duration.ofMillis(1500));
+        // (with the endpoint's own security options: a secured cluster refuses an anonymous question)
+        java.util.List<KafkaBrokerReadiness.Cluster> clusters = KafkaBrokerReadiness.clustersOf(eventEndpoints);
+        for (int i = 0; i < clusters.size(); i++) {
+            KafkaBrokerReadiness broker = new KafkaBrokerReadiness(clusters.size() == 1 ? "kafka" : "kafka-" + (i + 1),
+                    clusters.get(i), java.time.Duration.ofMillis(1500));
             app.closeOnStop(broker);
             app.readiness().register(broker);
         }

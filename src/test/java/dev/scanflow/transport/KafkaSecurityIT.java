@@ -88,6 +88,7 @@ class KafkaSecurityIT {
             }
             KafkaReports.createTopics(broker, Map.of("scanflow.reports", 2, "scanflow.reports.dlt", 1,
                     "scanflow.work.site-a", 1, "scanflow.work.site-b", 1));
+            eventClusterReadinessAsksWithTheEndpointsOwnSecurity(broker);
             long subnetA = phpipam.insertSubnet(RANGE_A, phpipam.insertAgent("site-a", CODE_A), true, true);
             long subnetB = phpipam.insertSubnet(RANGE_B, phpipam.insertAgent("site-b", CODE_B), true, true);
             spool(dir.resolve("spool-a"), CODE_A, RANGE_A);
@@ -175,6 +176,35 @@ class KafkaSecurityIT {
 
             // the real launcher with the wrong password: exit 2, one line on stderr, one login tried
             launcherRefusesWrongPassword(siteA, wrongEnv);
+        }
+    }
+
+    /**
+     * The server's readiness check of a Kafka event endpoint logs in as that endpoint's producer does: the
+     * camel-kafka options of the URI (securityProtocol, saslJaasConfig, sslTruststoreLocation ...) in Kafka's
+     * names. Without them the secured cluster does not answer it.
+     */
+    private static void eventClusterReadinessAsksWithTheEndpointsOwnSecurity(KafkaBroker broker) throws Exception {
+        StringBuilder uri = new StringBuilder("kafka:scanflow-events?brokers=" + broker.bootstrapServers());
+        broker.clientProperties().forEach((key, value) -> {
+            if (!key.equals("bootstrap.servers")) {
+                String[] parts = key.toString().split("\\.");
+                StringBuilder camel = new StringBuilder(parts[0]);
+                for (int i = 1; i < parts.length; i++) {
+                    camel.append(Character.toUpperCase(parts[i].charAt(0))).append(parts[i].substring(1));
+                }
+                uri.append('&').append(camel).append("=RAW(").append(value).append(')');
+            }
+        });
+        List<dev.scanflow.health.KafkaBrokerReadiness.Cluster> clusters =
+                dev.scanflow.health.KafkaBrokerReadiness.clustersOf(List.of("bean:eventStream?method=publish", uri.toString()));
+        assertEquals(1, clusters.size(), clusters.toString());
+        assertEquals("SASL_SSL", clusters.get(0).security().getProperty("security.protocol"));
+        try (var secured = new dev.scanflow.health.KafkaBrokerReadiness("kafka", clusters.get(0), java.time.Duration.ofSeconds(10));
+             var anonymous = new dev.scanflow.health.KafkaBrokerReadiness("kafka", broker.bootstrapServers(), java.time.Duration.ofSeconds(3))) {
+            var answer = secured.check();
+            assertTrue(answer.up(), answer.message());
+            assertFalse(anonymous.check().up(), "a plain client gets no answer from the SASL_SSL listener");
         }
     }
 
