@@ -25,8 +25,17 @@ final class MonitoringRole {
     }
 
     static void configure(CamelApp app, MonitoringSettings settings, DataSource dataSource, String schema, Path trafficTestsFile) {
+        AlertmanagerPush alertmanager = new AlertmanagerPush(dataSource, schema, settings, Clock.systemUTC());
+        app.closeOnStop(alertmanager);
+        if (settings.alertmanagerEnabled()) {
+            // every published event also reaches the push, which sends at once after an alert event (after its
+            // commit, on the publishing route's own thread: never inside a report's transaction)
+            String endpoints = app.propertyValue("scanflow.events.endpoints");
+            app.property("scanflow.events.endpoints", (endpoints == null || endpoints.isBlank() ? "" : endpoints + ",")
+                    + "bean:alertmanagerPush?method=nudge");
+        }
         app.bean("monitoringTargets", new MonitoringTargets(dataSource, schema, settings, trafficEndpoints(trafficTestsFile)))
-                .bean("alertmanagerPush", new AlertmanagerPush(dataSource, schema, settings, Clock.systemUTC()))
+                .bean("alertmanagerPush", alertmanager)
                 .property("scanflow.monitoring.file-sd-period-ms", settings.fileSdInterval().toMillis())
                 .property("scanflow.alertmanager.period-ms", settings.resendInterval().toMillis());
     }

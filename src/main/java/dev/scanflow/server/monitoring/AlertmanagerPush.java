@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * scanflow_alert_id. Annotations: summary (the alert's message), description (the rule), status, opened_at,
  * acknowledged_by. A reopened alert whose severity changed gets a new label set: the old one is resolved.
  */
-public class AlertmanagerPush {
+public class AlertmanagerPush implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertmanagerPush.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,6 +57,13 @@ public class AlertmanagerPush {
     /** The label set last sent per alert id, to resolve the old one when a reopening changes it. */
     private final Map<Long, Map<String, String>> lastLabels = new HashMap<>();
     private final Map<URI, Boolean> failing = new HashMap<>();
+    /** Pushes asked for by events, one at a time; a request while one waits is already covered by it. */
+    private final java.util.concurrent.ExecutorService early = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "alertmanager-push");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final java.util.concurrent.atomic.AtomicBoolean earlyQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
     public AlertmanagerPush(DataSource dataSource, String schema, MonitoringSettings settings, Clock clock) {
         if (!schema.matches("[A-Za-z0-9_]{1,64}")) {
@@ -84,6 +91,32 @@ public class AlertmanagerPush {
         for (URI alertmanager : settings.alertmanagers()) {
             send(alertmanager, alerts);
         }
+    }
+
+    /**
+     * An event as the publishing route sends it to every endpoint (routes/event-publishing.yaml): after an
+     * alert event (opened, resolved, ...) the alerts are pushed at once rather than at the next tick. Events
+     * arrive after their commit, so the push reads what they describe. Cheap: many events, one push.
+     */
+    public void nudge(String event) {
+        if (!settings.alertmanagerEnabled() || event == null || !event.contains("\"kind\":\"alert\"")) {
+            return;
+        }
+        if (earlyQueued.compareAndSet(false, true)) {
+            try {
+                early.execute(() -> {
+                    earlyQueued.set(false);
+                    push();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                earlyQueued.set(false);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        early.shutdownNow();
     }
 
     private void send(URI alertmanager, List<ObjectNode> alerts) {
