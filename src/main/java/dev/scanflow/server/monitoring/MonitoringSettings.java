@@ -97,8 +97,13 @@ public record MonitoringSettings(List<Integer> exporterPorts, int nodeExporterPo
         } catch (IllegalArgumentException e) {
             throw new InvalidSettings(key + ": '" + text + "' is not a URL");
         }
+        if (url.getRawUserInfo() != null) {
+            // never repeated: the part before @ may be a password
+            throw new InvalidSettings(key + ": a URL with a user name or password is not taken (Alertmanager's own"
+                    + " API has no authentication; put a proxy with TLS in front of it where it needs one)");
+        }
         if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null
-                || url.getRawQuery() != null || url.getRawUserInfo() != null) {
+                || url.getRawQuery() != null) {
             throw new InvalidSettings(key + ": '" + text + "' must be an http:// or https:// URL without user or query,"
                     + " e.g. http://alertmanager.example.net:9093");
         }
