@@ -159,6 +159,7 @@ public class AlertmanagerPush implements AutoCloseable {
     List<ObjectNode> alerts(Instant now) throws SQLException {
         Duration hold = settings.resendInterval().multipliedBy(4);
         List<ObjectNode> out = new ArrayList<>();
+        java.util.Set<Long> seen = new java.util.HashSet<>();
         String sql = "SELECT a.id, a.kind, a.ip, a.protocol, a.port, a.rule_name, a.severity, a.status, a.message,"
                 + " a.opened_at, a.acknowledged_by, a.resolved_at, t.site, t.subnet_id, t.cidr FROM " + schema + ".alerts a"
                 + " JOIN " + schema + ".tracked_subnets t ON t.id = a.subnet_ref"
@@ -199,13 +200,13 @@ public class AlertmanagerPush implements AutoCloseable {
                         // the same ScanFlow alert under another label set (its severity changed on reopening)
                         out.add(postable(id, before, Map.of("summary", "superseded by a new label set"), startsAt, now));
                     }
-                    if (resolved && endsAt.isBefore(now.minus(hold))) {
-                        lastLabels.remove(id);
-                    }
+                    seen.add(id);
                     out.add(postable(id, labels, annotations, startsAt, endsAt));
                 }
             }
         }
+        // alerts resolved longer ago than the window are no longer sent: their labels need no remembering
+        lastLabels.keySet().retainAll(seen);
         return out;
     }
 
