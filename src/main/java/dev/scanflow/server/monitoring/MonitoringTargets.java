@@ -119,6 +119,10 @@ public class MonitoringTargets {
         Path directory = file.toAbsolutePath().getParent();
         Path temporary = Files.createTempFile(directory, "." + file.getFileName() + ".", ".tmp");
         try {
+            // a temporary file is its owner's only; Prometheus runs as a user of its own and must read this one
+            if (Files.getFileStore(temporary).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(temporary, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 channel.write(StandardCharsets.UTF_8.encode(content));
                 channel.force(true);

@@ -79,6 +79,8 @@ class PrometheusDiscoveryIT {
         address("127.0.0.2", "node-a.lab", "exporter host");
         address("127.0.0.3", "node-b.lab", "second exporter");
         address("127.0.0.4", "vm-01.lab", "VM vm-01");
+        // in phpIPAM, never scanned: never a target
+        address("127.0.0.7", "printer.lab", "never scanned");
 
         // one traffic test between 127.0.0.5 and 127.0.0.6: both are targets on the node exporter port
         Path trafficTests = Files.writeString(directory.resolve("traffic-tests.yaml"), """
@@ -308,6 +310,8 @@ class PrometheusDiscoveryIT {
             if (Files.exists(file)) {
                 found = served(Files.readString(file));
                 if (found.equals(expected)) {
+                    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+                            "Prometheus, another user, reads it");
                     try (var listing = Files.list(directory)) {
                         assertTrue(listing.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
                     }
