@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * phpIPAM's schema. Reports go in over HTTP as an agent sends them. Prometheus' own /api/v1/targets must list
  * exactly the expected targets with their labels, and drop one when scans confirm its host gone. Every address
  * is in 127.0.0.0/8 (the address rule): Prometheus scrapes only loopback, and one target is a real exporter.
+ * A VM whose phpIPAM address is deleted leaves the list too.
  */
 class PrometheusDiscoveryIT {
 
@@ -272,6 +273,15 @@ class PrometheusDiscoveryIT {
             targets = awaitTargets(prometheus, t -> t.keySet().equals(expected(false).keySet()), Duration.ofSeconds(30));
             assertPrometheusLabels(expected(false), targets);
             awaitFile(file, expected(false));
+
+            // the VM's address is taken back in phpIPAM (the VM was decommissioned): the VM leaves the list
+            phpipam.execute("DELETE FROM ipaddresses WHERE subnetId = ? AND ip_addr = ?", subnetId,
+                    IpAddress.parse("127.0.0.4").decimal());
+            Map<String, Map<String, String>> withoutVm = expected(false);
+            withoutVm.remove("127.0.0.4:" + nodePort);
+            assertEquals(withoutVm, served(get("/api/v1/monitoring/targets", TOKEN).body()));
+            awaitTargets(prometheus, t -> t.keySet().equals(withoutVm.keySet()), Duration.ofSeconds(30));
+            awaitFile(file, withoutVm);
         }
     }
 
