@@ -36,6 +36,7 @@ import java.util.List;
  * @param kafka             scanflow.kafka.*: with scanflow.kafka.brokers set, reports are also taken from Kafka
  * @param console           scanflow.events.keep-alive/retry/journal-retention, scanflow.fleet.*: the operator console
  * @param trafficTestsFile  scanflow.traffic.tests-file, default config/traffic-tests.yaml (issue 14)
+ * @param monitoring        scanflow.monitoring.*, scanflow.alertmanager.*: Prometheus discovery, Alertmanager (issue 16)
  */
 public record ServerSettings(String host, int port, long maxBodyBytes, Path tokensFile, int authFailureLimit,
                              Duration authFailureWindow, List<Cidr> trustedProxies, ZoneId phpipamTimeZone,
@@ -43,7 +44,7 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Path toke
                              List<String> eventEndpoints, int eventStreamClients, DeltaSettings deltas,
                              Path alertRulesFile, DatabaseSettings database, ManagementSettings management,
                              ServerTls tls, Duration maxClockSkew, java.util.Optional<KafkaSettings> kafka, ConsoleSettings console,
-                             Path trafficTestsFile) {
+                             Path trafficTestsFile, dev.scanflow.server.monitoring.MonitoringSettings monitoring) {
 
     /**
      * @param enabled        scanflow.deltas.enabled, default true
@@ -90,7 +91,8 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Path toke
                 source.duration("scanflow.server.max-clock-skew", Duration.ofMinutes(10)),
                 KafkaSettings.fromIfConfigured(source),
                 ConsoleSettings.from(source),
-                home.resolve(source.string("scanflow.traffic.tests-file", "config/traffic-tests.yaml")));
+                home.resolve(source.string("scanflow.traffic.tests-file", "config/traffic-tests.yaml")),
+                dev.scanflow.server.monitoring.MonitoringSettings.from(source, home));
     }
 
     @Override

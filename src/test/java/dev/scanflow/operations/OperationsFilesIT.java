@@ -66,6 +66,31 @@ class OperationsFilesIT {
         assertEquals(0, config.code(), config.output());
     }
 
+    /** The rules' unit tests (config/prometheus/tests/): each alert fires on the series it is about, and only then. */
+    @Test
+    void prometheusRuleUnitTestsPass() throws Exception {
+        tool("promtool", ObservedHealthIT.onPath("promtool"));
+        List<Path> tests;
+        try (Stream<Path> files = Files.list(HOME.resolve("config/prometheus/tests"))) {
+            tests = files.filter(p -> p.toString().endsWith(".yml")).toList();
+        }
+        assertFalse(tests.isEmpty(), "rule tests in config/prometheus/tests");
+        for (Path test : tests) {
+            Ran run = run(Map.of(), "promtool", "test", "rules", test.toString());
+            assertEquals(0, run.code(), run.output());
+            assertTrue(run.output().contains("SUCCESS"), run.output());
+        }
+        String traffic = Files.readString(HOME.resolve("config/prometheus/rules/traffic.yml"));
+        String tested = Files.readString(HOME.resolve("config/prometheus/tests/traffic-test.yml"));
+        Matcher alert = Pattern.compile("- alert: (\\w+)").matcher(traffic);
+        int alerts = 0;
+        while (alert.find()) {
+            alerts++;
+            assertTrue(tested.contains("alertname: " + alert.group(1)), alert.group(1) + " has a unit test");
+        }
+        assertTrue(alerts >= 4, "traffic alerts: " + alerts);
+    }
+
     @Test
     void theAlertingRulesCoverWhatOperatorsMustHear() throws IOException {
         String rules = Files.readString(HOME.resolve("config/prometheus/rules/scanflow.yml"));

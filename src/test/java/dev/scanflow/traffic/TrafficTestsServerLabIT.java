@@ -135,6 +135,12 @@ class TrafficTestsServerLabIT {
                 // metrics per pair
                 String metrics = get(http, base, "/observe/metrics", null).body();
                 assertTrue(metrics.contains("scanflow_traffic_received_bps{pair=\"h11-to-h12\"}"), "metrics name the pair");
+                // every traffic metric config/prometheus/rules/ uses is in this scrape (MetricsScrapeIT leaves them here)
+                for (String name : dev.scanflow.operations.MetricsScrapeIT.usedMetricNames()) {
+                    if (name.startsWith("scanflow_traffic_")) {
+                        assertTrue(metrics.contains("\n" + name + "{"), name + " is used by the rules but not served");
+                    }
+                }
 
                 // refusals
                 assertEquals(401, post(http, base, "{\"name\":\"h11-to-h12\"}", null).statusCode());
