@@ -1,5 +1,6 @@
 package dev.scanflow.server.fleet;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -7,6 +8,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import javax.sql.DataSource;
 
 /** Small JDBC helpers for the console's tables in ScanFlow's schema: UTC times, the schema name checked once. */
 public final class ConsoleDb {
@@ -32,6 +34,42 @@ public final class ConsoleDb {
     public static Instant time(ResultSet rows, String column) throws SQLException {
         LocalDateTime value = rows.getObject(column, LocalDateTime.class);
         return value == null ? null : value.toInstant(ZoneOffset.UTC);
+    }
+
+    /** Binds the values in order; an Instant as a UTC TIMESTAMP. */
+    public static void bind(PreparedStatement statement, Object... values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] instanceof Instant instant) {
+                setTime(statement, i + 1, instant);
+            } else {
+                statement.setObject(i + 1, values[i]);
+            }
+        }
+    }
+
+    /** One statement on its own connection (autocommit): the rows it changed. {@code what} names the table for errors. */
+    public static int update(DataSource dataSource, String what, String sql, Object... values) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement(sql)) {
+            bind(update, values);
+            return update.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A {@code SELECT COUNT(*)} on its own connection. */
+    public static long count(DataSource dataSource, String what, String sql, Object... values) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(sql)) {
+            bind(select, values);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(what + ": " + e.getMessage(), e);
+        }
     }
 
     public static String fit(String value, int length) {

@@ -210,38 +210,11 @@ public class FleetEnrolment {
     }
 
     private int update(String sql, Object... values) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] instanceof Instant instant) {
-                    ConsoleDb.setTime(update, i + 1, instant);
-                } else {
-                    update.setObject(i + 1, values[i]);
-                }
-            }
-            return update.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("enrolments: " + e.getMessage(), e);
-        }
+        return ConsoleDb.update(dataSource, "enrolments", sql, values);
     }
 
     private long count(String sql, Object... values) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] instanceof Instant instant) {
-                    ConsoleDb.setTime(select, i + 1, instant);
-                } else {
-                    select.setObject(i + 1, values[i]);
-                }
-            }
-            try (ResultSet rows = select.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("enrolments: " + e.getMessage(), e);
-        }
+        return ConsoleDb.count(dataSource, "enrolments", sql, values);
     }
 
     private static String bearer(String authorization, String what) {

@@ -340,19 +340,7 @@ public class ScanJobs {
     }
 
     private int update(String sql, Object... values) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] instanceof Instant instant) {
-                    ConsoleDb.setTime(update, i + 1, instant);
-                } else {
-                    update.setObject(i + 1, values[i]);
-                }
-            }
-            return update.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("scan jobs: " + e.getMessage(), e);
-        }
+        return ConsoleDb.update(dataSource, "scan jobs", sql, values);
     }
 
     private static List<ScanJob> read(PreparedStatement select) throws SQLException {
