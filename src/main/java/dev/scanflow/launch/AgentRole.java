@@ -3,7 +3,6 @@ package dev.scanflow.launch;
 import dev.scanflow.agent.archive.RawOutputArchive;
 import dev.scanflow.agent.deliver.Backoff;
 import dev.scanflow.agent.deliver.ReportDelivery;
-import dev.scanflow.agent.deliver.SpoolHealth;
 import dev.scanflow.agent.spool.ReportSpool;
 import dev.scanflow.agent.phpipam.PhpipamApiSettings;
 import dev.scanflow.agent.phpipam.PhpipamWorkSource;
@@ -71,11 +70,6 @@ public final class AgentRole {
         java.util.Random jitter = new java.util.Random();
         ReportDelivery reportDelivery = new ReportDelivery(spool,
                 new Backoff(delivery.backoffInitial(), delivery.backoffMax(), jitter::nextDouble), clock, meterRegistry);
-        app.onStarted(context -> {
-            SpoolHealth health = new SpoolHealth(spool);
-            health.setCamelContext(context);
-            org.apache.camel.health.HealthCheckRegistry.get(context).register(health);
-        });
         // phpIPAM's API decides what to scan and how when it is configured (issue 4); otherwise the config file
         Optional<PhpipamWorkSource> work = phpipamApi.map(api -> PhpipamWorkSource.create(api, meterRegistry));
         AgentWorkStatus workStatus = new AgentWorkStatus(clock);
@@ -125,8 +119,8 @@ public final class AgentRole {
                 .property("scanflow.agent.scan-timeout-ms", settings.scanTimeout().toMillis())
                 .property("scanflow.agent.reports-url", reportsUrl(settings))
                 .routes("file:" + home.resolve("agent-routes") + "/*.yaml");
-        // readiness and scanflow_agent_backlog_reports count what the spool holds, not only what is being sent
-        AgentOperations.configure(app, reportsUrl(settings), work).useBacklog(() -> spool.backlog().count());
+        // one delivery readiness, read from the spool's delivery whatever the transport
+        AgentOperations.configure(app, reportDelivery, work);
         if (settings.transport().overKafka()) {
             KafkaTransport.configureAgent(app, settings.transport(), settings.code(), delivery.timeout(), home);
         }

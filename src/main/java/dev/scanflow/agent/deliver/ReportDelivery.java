@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,12 +34,16 @@ public class ReportDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(ReportDelivery.class);
     private static final Set<Integer> PERMANENT = Set.of(400, 401, 403, 409, 413);
     private static final Duration BACKLOG_LOG_EVERY = Duration.ofMinutes(1);
+    private static final String[] OUTCOMES = {"accepted", "refused", "rejected", "unreachable"};
+    /** Answers no retry by the agent changes: a token or code the server does not take, or its lockout. */
+    private static final Set<Integer> REFUSALS = Set.of(401, 403, 429);
 
     private final ReportSpool spool;
     private final Backoff backoff;
     private final Clock clock;
     private final Counter poisoned;
     private final Counter skipped;
+    private final Map<String, Counter> outcomes = new HashMap<>();
     private int failures;
     private Instant notBefore = Instant.EPOCH;
     private Instant backlogLogged = Instant.EPOCH;
@@ -58,6 +64,20 @@ public class ReportDelivery {
                 .description("reports the server refused for good, moved to the poison folder").register(meters);
         this.skipped = Counter.builder("scanflow.agent.scans.skipped")
                 .description("scans skipped because the spool was full").register(meters);
+        for (String outcome : OUTCOMES) {
+            outcomes.put(outcome, Counter.builder("scanflow.agent.deliveries")
+                    .description("Attempts to deliver a report, by outcome: accepted (2xx, or the broker's acknowledgement),"
+                            + " refused (401/403/429), rejected (another error status, or a record the broker never takes),"
+                            + " unreachable (no answer)")
+                    .tag("outcome", outcome).register(meters));
+        }
+        // the names dashboards and alert rules use (config/grafana, config/prometheus)
+        Gauge.builder("scanflow.agent.backlog", spool, s -> s.backlog().count())
+                .description("Reports made and not yet accepted by the server").baseUnit("reports").register(meters);
+        Gauge.builder("scanflow.agent.last.delivery.timestamp", this,
+                        d -> d.lastDelivery == null ? 0 : d.lastDelivery.getEpochSecond())
+                .description("When the server or broker last accepted one of this agent's reports, Unix time (0: never)")
+                .baseUnit("seconds").register(meters);
     }
 
     /** The oldest report, when it is time to (re)try it; null while backing off or when none waits. */
@@ -85,6 +105,10 @@ public class ReportDelivery {
         if (code >= 200 && code < 300) {
             return delivered(report, "HTTP " + code);
         }
+        outcomes.get(REFUSALS.contains(code) ? "refused" : "rejected").increment();
+        lastError = (REFUSALS.contains(code) ? "the server refused the last report with HTTP " + code
+                + " (check scanflow.agent.token and scanflow.agent.code)" : "the server answered the last report with HTTP " + code)
+                + (reply == null || reply.isBlank() ? "" : ": " + oneLine(reply));
         if (PERMANENT.contains(code)) {
             return refused(report, code, "HTTP " + code, reply);
         }
@@ -94,7 +118,6 @@ public class ReportDelivery {
             wait = told;
         }
         notBefore = clock.instant().plus(wait);
-        lastError = "HTTP " + code + ": " + oneLine(reply);
         LOG.warn("report {} not delivered (HTTP {}), attempt {}; next try in {} ms: {}", report.reportId(), code,
                 failures, wait.toMillis(), oneLine(reply));
         return null;
@@ -107,6 +130,7 @@ public class ReportDelivery {
     public synchronized SpooledReport delivered(SpooledReport report, String how) throws IOException {
         spool.acknowledge(report);
         failures = 0;
+        outcomes.get("accepted").increment();
         lastDelivery = clock.instant();
         lastError = null;
         LOG.info("report {} delivered ({})", report.reportId(), how);
@@ -121,7 +145,11 @@ public class ReportDelivery {
         spool.poison(report, status, reason);
         poisoned.increment();
         failures = 0;
-        lastError = "report " + report.reportId() + " refused (" + by + "): " + oneLine(reason);
+        if (!by.startsWith("HTTP")) {
+            // a refusal the spool decides itself (the broker never takes a record this large); HTTP's was counted above
+            outcomes.get("rejected").increment();
+            lastError = "report " + report.reportId() + " refused (" + by + "): " + oneLine(reason);
+        }
         LOG.error("report {} refused ({}), moved to {}: {}", report.reportId(), by, spool.poisonDirectory(), oneLine(reason));
         return next();
     }
@@ -130,7 +158,8 @@ public class ReportDelivery {
     public synchronized void failed(SpooledReport report, Exception cause) {
         Duration wait = backoff.after(++failures);
         notBefore = clock.instant().plus(wait);
-        lastError = oneLine(String.valueOf(cause));
+        outcomes.get("unreachable").increment();
+        lastError = "no answer to the last report: " + oneLine(String.valueOf(cause));
         LOG.warn("report {} not delivered, attempt {}; next try in {} ms: {}",
                 report == null ? "?" : report.reportId(), failures, wait.toMillis(), oneLine(String.valueOf(cause)));
     }
@@ -144,14 +173,15 @@ public class ReportDelivery {
 
     /** What the agent's heartbeat tells the server of its delivery (issue 15's fleet view). */
     public synchronized DeliveryStatus status() {
-        return new DeliveryStatus(spool.backlog(), lastDelivery, lastError);
+        return new DeliveryStatus(spool.backlog(), lastDelivery, lastError, spool.isFull());
     }
 
     /**
      * @param lastDelivery when the server or broker last acknowledged a report; null since the start
      * @param lastError    why the last attempt failed, or the last refusal; null after a delivery
+     * @param spoolFull    whether scans are skipped because the reports waiting reached the spool's limit
      */
-    public record DeliveryStatus(Backlog backlog, Instant lastDelivery, String lastError) {
+    public record DeliveryStatus(Backlog backlog, Instant lastDelivery, String lastError, boolean spoolFull) {
     }
 
     public boolean spoolFull() {

@@ -5,8 +5,8 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * The agent's health in its own terms: DOWN with the sentence of {@link AgentWorkStatus} while it has no work
- * or cannot deliver its reports, UP otherwise. A readiness check: the process is alive, it is not doing its job.
+ * The agent's work in its own terms: DOWN with the sentence of {@link AgentWorkStatus} while it has no work,
+ * UP otherwise (delivery is the "delivery" check's). A readiness check: the process is alive, it is not doing its job.
  */
 public class AgentWorkHealthCheck extends AbstractHealthCheck {
 
@@ -31,11 +31,6 @@ public class AgentWorkHealthCheck extends AbstractHealthCheck {
             message.append(problem.message());
             builder.detail("work.problem", problem.message());
             builder.detail("work.since", problem.since().toString());
-        });
-        status.deliveryProblem().ifPresent(problem -> {
-            message.append(message.length() == 0 ? "" : "; ").append(problem.message());
-            builder.detail("delivery.problem", problem.message());
-            builder.detail("delivery.since", problem.since().toString());
         });
         if (message.length() == 0) {
             builder.up();

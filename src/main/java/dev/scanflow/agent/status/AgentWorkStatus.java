@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Whether the agent has work and can deliver it, as the operator needs to see it: the outcome of the last
- * cycle's work fetch (phpIPAM's API or the config) and of the last report sent. The routes tell it what
- * happened; {@link AgentWorkHealthCheck} says it on the health endpoint, one sentence per problem.
+ * Whether the agent has work, as the operator needs to see it: the outcome of the last cycle's work fetch
+ * (phpIPAM's API or the config). The routes tell it what happened; {@link AgentWorkHealthCheck} says it on the
+ * health endpoint. Whether reports get delivered is the spool's delivery's to say (agent/deliver/DeliveryReadiness).
  */
 public class AgentWorkStatus {
 
@@ -18,7 +18,6 @@ public class AgentWorkStatus {
 
     private final Clock clock;
     private volatile Problem work;
-    private volatile Problem delivery;
 
     public AgentWorkStatus(Clock clock) {
         this.clock = clock;
@@ -35,27 +34,8 @@ public class AgentWorkStatus {
         work = problem(work, "no work: " + cause.getMessage());
     }
 
-    public void delivered() {
-        delivery = null;
-    }
-
-    /** The server answered a report with an error status (403 not this agent's subnet, 429 locked out, ...). */
-    public void deliveryRefused(int status, String reason) {
-        delivery = problem(delivery, "cannot deliver: the server refused the last report with HTTP " + status
-                + (reason == null || reason.isBlank() ? "" : ": " + oneLine(reason)));
-    }
-
-    /** The server could not be reached, after the retries. */
-    public void deliveryFailed(String reason) {
-        delivery = problem(delivery, "cannot deliver: the server is unreachable (" + oneLine(reason) + ")");
-    }
-
     public Optional<Problem> workProblem() {
         return Optional.ofNullable(work);
-    }
-
-    public Optional<Problem> deliveryProblem() {
-        return Optional.ofNullable(delivery);
     }
 
     /** Keeps the first time for the same sentence, so "since" says how long it has been going on. */

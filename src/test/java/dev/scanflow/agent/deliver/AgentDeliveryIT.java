@@ -95,13 +95,9 @@ class AgentDeliveryIT {
             agent.start();
 
             // the server is down: the backlog is in the agent's health and metrics, nothing leaves the spool
-            Thread.sleep(1500);
-            HealthCheck spoolCheck = org.apache.camel.health.HealthCheckRegistry.get(agent.context())
-                    .getCheck("agent-spool").map(HealthCheck.class::cast).orElse(null);
-            assertTrue(spoolCheck != null, "the agent-spool health check is registered");
-            HealthCheck.Result result = spoolCheck.call();
-            assertEquals(HealthCheck.State.UP, result.getState());
-            assertEquals(3, result.getDetails().get("reports"));
+            HealthCheck.Result result = awaitDelivery(agent, r -> r.getState() == HealthCheck.State.DOWN
+                    && r.getMessage().orElse("").startsWith("cannot deliver: no answer to the last report"));
+            assertEquals(3L, result.getDetails().get("backlog_reports"), result.getDetails().toString());
             String metrics = get(managementPort, "/observe/metrics");
             assertTrue(metrics.contains("scanflow_agent_spool_reports 3.0"), metrics.lines()
                     .filter(l -> l.startsWith("scanflow_agent")).toList().toString());
@@ -166,10 +162,9 @@ class AgentDeliveryIT {
             }
             assertTrue(metrics.contains("scanflow_agent_scans_skipped_total 1.0"), metrics.lines()
                     .filter(l -> l.startsWith("scanflow_agent")).toList().toString());
-            HealthCheck.Result health = org.apache.camel.health.HealthCheckRegistry.get(agent.context())
-                    .getCheck("agent-spool").orElseThrow().call();
-            assertEquals(HealthCheck.State.DOWN, health.getState());
-            assertEquals(5, health.getDetails().get("reports"));
+            HealthCheck.Result health = awaitDelivery(agent, r -> r.getState() == HealthCheck.State.DOWN
+                    && r.getMessage().orElse("").startsWith("spool full"));
+            assertEquals(5L, health.getDetails().get("backlog_reports"), health.getDetails().toString());
             HttpResponse<String> overall = http.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + managementPort + "/observe/health")).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -197,5 +192,21 @@ class AgentDeliveryIT {
         try (Stream<Path> files = Files.list(directory)) {
             return files.count();
         }
+    }
+
+    /** The agent's one delivery check ("delivery", answered from memory every second) once it says what is expected. */
+    private static HealthCheck.Result awaitDelivery(CamelApp agent, java.util.function.Predicate<HealthCheck.Result> expected)
+            throws InterruptedException {
+        HealthCheck check = org.apache.camel.health.HealthCheckRegistry.get(agent.context())
+                .getCheck("delivery").map(HealthCheck.class::cast)
+                .orElseThrow(() -> new AssertionError("the delivery health check is registered"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HealthCheck.Result result = check.call();
+        while (!expected.test(result) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            result = check.call();
+        }
+        assertTrue(expected.test(result), result.getState() + " " + result.getMessage() + " " + result.getDetails());
+        return result;
     }
 }

@@ -92,24 +92,26 @@ class AgentOperatorSituationsIT {
         return app.start();
     }
 
-    private static HealthCheck.Result health(CamelContext context) {
+    /** The work check for work sentences, the agent's one delivery check ("delivery") for delivery sentences. */
+    private static HealthCheck.Result health(CamelContext context, String message) {
+        String id = message.startsWith("cannot deliver") ? "delivery" : AgentWorkHealthCheck.ID;
         // "full": listed while still UP too (delivery from the spool is asynchronous, the DOWN comes later)
         var results = HealthCheckHelper.invoke(context, "full");
         return results.stream()
-                .filter(result -> result.getCheck().getId().equals(AgentWorkHealthCheck.ID)).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + AgentWorkHealthCheck.ID + " health check among "
+                .filter(result -> result.getCheck().getId().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + id + " health check among "
                         + results.stream().map(r -> r.getCheck().getId() + "=" + r.getState()).toList()));
     }
 
     private static HealthCheck.Result awaitDown(CamelContext context, String message) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(60);
-        HealthCheck.Result result = health(context);
+        HealthCheck.Result result = health(context, message);
         while (!(result.getState() == HealthCheck.State.DOWN && result.getMessage().orElse("").contains(message))) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("health never said [" + message + "]: " + result.getState() + " " + result.getMessage());
             }
             Thread.sleep(200);
-            result = health(context);
+            result = health(context, message);
         }
         return result;
     }
