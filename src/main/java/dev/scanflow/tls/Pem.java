@@ -10,14 +10,20 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
-/** CA certificates from a PEM file, as a trust store holding them and only them (like curl --cacert). */
-final class Pem {
+/**
+ * CA certificates from a PEM file, as a trust store holding them and only them (like curl --cacert), and
+ * PKCS12 key stores: the one place ScanFlow reads TLS material (server, agent delivery, phpIPAM's API, Proxmox).
+ * Every problem is an {@link InvalidSettings} naming the setting, so a start stops with one sentence.
+ */
+public final class Pem {
 
     private Pem() {
     }
 
-    static KeyStore trustStore(Path pemFile, String key) {
+    public static KeyStore trustStore(Path pemFile, String key) {
         if (!Files.isRegularFile(pemFile) || !Files.isReadable(pemFile)) {
             throw new InvalidSettings(key + ": " + pemFile + " is not a readable file");
         }
@@ -35,6 +41,22 @@ final class Pem {
             return store;
         } catch (IOException | GeneralSecurityException e) {
             throw new InvalidSettings(key + ": " + pemFile + " is not a PEM certificate file: " + e.getMessage());
+        }
+    }
+
+    /**
+     * An SSL context that trusts the PEM file's certificates and nothing else; host names are still checked by
+     * the HTTP client that uses it. There is no "trust all".
+     */
+    public static SSLContext trustOnly(Path pemFile, String key) {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trustStore(pemFile, key));
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new InvalidSettings(key + ": cannot build TLS trust from " + pemFile + ": " + e.getMessage());
         }
     }
 

@@ -52,7 +52,7 @@ public class PhpipamApiClient implements PhpipamApi {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1);
         if (settings.caFile() != null) {
-            builder.sslContext(TrustedCa.sslContext(settings.caFile()));
+            builder.sslContext(dev.scanflow.tls.Pem.trustOnly(settings.caFile(), PhpipamApiSettings.CA_FILE));
         }
         this.http = builder.build();
         this.userToken = new UserToken(settings.tokenRenewBefore(), java.time.Clock.systemUTC());

@@ -224,11 +224,7 @@ public record PhpipamApiSettings(URI url, String appId, Security security, Strin
         String ca = source.raw(CA_FILE);
         if (ca != null) {
             caFile = home.resolve(ca).normalize();
-            try {
-                TrustedCa.load(caFile); // a CA file that cannot be used stops the start, not the first scan
-            } catch (IllegalArgumentException e) {
-                throw new InvalidSettings(CA_FILE + ": " + e.getMessage());
-            }
+            dev.scanflow.tls.Pem.trustStore(caFile, CA_FILE); // a CA file that cannot be used stops the start, not the first scan
         }
         Duration timeout = signedDuration(source, TIMEOUT, DEFAULT_TIMEOUT);
         if (timeout.isNegative() || timeout.isZero()) {

@@ -35,7 +35,7 @@ public class ProxmoxApi {
         this.timeout = settings.httpTimeout();
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(settings.httpTimeout());
         if (settings.caFile() != null) {
-            builder.sslContext(TrustedCaFile.sslContext(settings.caFile()));
+            builder.sslContext(dev.scanflow.tls.Pem.trustOnly(settings.caFile(), "scanflow.vm.proxmox.ca-file"));
         }
         this.http = builder.build();
     }
