@@ -106,7 +106,7 @@ public final class AgentUnderTest implements AutoCloseable {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
         while (!spool.waiting().isEmpty() && System.nanoTime() < deadline) {
             try {
-                Thread.sleep(50);
+                Thread.sleep(5); // the spool empties within milliseconds of the 202: a coarse poll would time the harness
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -50,7 +50,7 @@ import java.util.stream.Stream;
  */
 public final class ScannerBench {
 
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 5;
     /** Lab hosts: all of them live in the /22; the first {@link #SMALL_HOSTS} also serve on the two /24s. */
     private static final int HOSTS = 50;
     private static final int SMALL_HOSTS = 20;
