@@ -244,7 +244,13 @@ public final class ScannerBench {
             properties.setProperty("scanflow.agent.masscan.min-addresses", minAddresses);
         }
         properties.setProperty("scanflow.agent.archive.dir", archive.toString());
-        properties.setProperty("scanflow.agent.spool.dir", archive.resolveSibling(archive.getFileName() + "-spool").toString());
+        // each agent its own spool: two agents reading one spool would both send its reports, and a report the
+        // other agent delivered late would be counted in the next round
+        try {
+            properties.setProperty("scanflow.agent.spool.dir", Files.createTempDirectory("scanner-bench-spool").toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         properties.setProperty("scanflow.agent.scan-timeout", "300s");
         properties.setProperty("scanflow.agent.host-timeout", "120s");
         return properties;
