@@ -32,6 +32,12 @@ public final class AgentUnderTest implements AutoCloseable {
 
     public static final String CODE = "Test-agent-code-0123456789abcdeQ";
 
+    static {
+        // the catcher stands in for the server (Vert.x, TCP_NODELAY): the JDK's server writes headers and body
+        // apart, and without TCP_NODELAY each answer waits ~40 ms for a delayed ACK that bench/scanner would time
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final CamelApp app;
     private final HttpServer catcher;
     private final PrometheusMeterRegistry registry;
