@@ -38,6 +38,8 @@ public final class AgentUnderTest implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
+    /** One reader for every report, as the server has (a new one loads and compiles both JSON Schemas). */
+    private final ReportReader reader = new ReportReader();
     private final CamelApp app;
     private final HttpServer catcher;
     private final PrometheusMeterRegistry registry;
@@ -55,7 +57,7 @@ public final class AgentUnderTest implements AutoCloseable {
             int status;
             String answer;
             try {
-                ScanReport report = new ReportReader().read(body);
+                ScanReport report = reader.read(body);
                 reports.add(report);
                 status = 202;
                 answer = "{\"reportId\":\"" + report.reportId() + "\",\"status\":\"applied\"}";
