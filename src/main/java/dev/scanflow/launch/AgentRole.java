@@ -110,6 +110,10 @@ public final class AgentRole {
                 .property("camel.component.http.connectTimeout", delivery.timeout().toMillis())
                 .property("camel.component.http.soTimeout", delivery.timeout().toMillis())
                 .property("camel.component.http.responseTimeout", delivery.timeout().toMillis())
+                // the spool decides when to try again (back-off, Retry-After: ReportDelivery), not the HTTP client,
+                // whose default strategy would sleep through a 429's Retry-After (up to 600 s) inside one send,
+                // without a log line, the report's fate undecided and the health stale
+                .property("camel.component.http.automaticRetriesDisabled", true)
                 .bean("agentWorkStatus", workStatus)
                 .bean("reportJson", ReportJson.mapper())
                 .property("scanflow.agent.schedule", settings.schedule())

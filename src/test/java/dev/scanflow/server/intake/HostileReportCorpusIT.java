@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scanflow.net.Cidr;
 import dev.scanflow.testing.ServerUnderTest;
+import dev.scanflow.testing.TableSnapshot;
 import dev.scanflow.testing.TestPhpipam;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,7 +60,7 @@ class HostileReportCorpusIT {
             extra.setProperty("scanflow.server.max-body-bytes", Integer.toString(256 * 1024));
             extra.setProperty("scanflow.server.auth-failure-limit", "3");
             try (ServerUnderTest server = ServerUnderTest.start(phpipam, Map.of(CODE, "corpus-token", OTHER_CODE, "other-token"), extra)) {
-                Map<String, Object> before = HostileReportCorpusIT.allRows(phpipam);
+                TableSnapshot before = TableSnapshot.of(phpipam);
                 HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
                 List<String> wrong = new ArrayList<>();
                 Map<Integer, Integer> byStatus = new TreeMap<>();
@@ -83,21 +84,10 @@ class HostileReportCorpusIT {
                     }
                 }
                 assertEquals(List.of(), wrong, "statuses seen: " + byStatus);
-                assertEquals(before, HostileReportCorpusIT.allRows(phpipam), "no row changed");
+                TableSnapshot.of(phpipam).assertUnchangedSince(before, files.size() + " hostile reports");
                 // the corpus's refusals are no failed tokens: the agent still gets through afterwards
                 assertEquals(false, byStatus.containsKey(429), "statuses seen: " + byStatus);
             }
         }
-    }
-
-    /** Every row of phpIPAM's tables and of ScanFlow's own (but Flyway's bookkeeping), table by table. */
-    static Map<String, Object> allRows(TestPhpipam phpipam) {
-        Map<String, Object> tables = new TreeMap<>(phpipam.snapshot());
-        for (Map<String, Object> table : phpipam.rows("SELECT table_name AS t FROM information_schema.tables"
-                + " WHERE table_schema = ? AND table_name <> 'flyway_schema_history' ORDER BY table_name", phpipam.scanflowSchema)) {
-            String name = String.valueOf(table.get("t"));
-            tables.put("scanflow." + name, phpipam.rows("SELECT * FROM `" + phpipam.scanflowSchema + "`.`" + name + "` ORDER BY 1"));
-        }
-        return tables;
     }
 }

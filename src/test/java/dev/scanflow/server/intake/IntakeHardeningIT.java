@@ -12,6 +12,7 @@ import dev.scanflow.report.ReportJson;
 import dev.scanflow.report.ScanReport;
 import dev.scanflow.server.delta.Reports;
 import dev.scanflow.testing.ServerUnderTest;
+import dev.scanflow.testing.TableSnapshot;
 import dev.scanflow.testing.TestPhpipam;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -86,14 +87,14 @@ class IntakeHardeningIT {
 
     /** Sends the body, expects the refusal with its message, and that not one row changed anywhere. */
     private void refused(byte[] body, String contentType, int status, String message) throws Exception {
-        Map<String, Object> before = HostileReportCorpusIT.allRows(phpipam);
+        TableSnapshot before = TableSnapshot.of(phpipam);
         HttpResponse<String> response = post(body, contentType, TOKEN);
         assertEquals(status, response.statusCode(), response.body());
         JsonNode error = json.readTree(response.body());
         assertEquals(status, error.get("status").asInt());
         assertTrue(error.get("message").asText().contains(message), "message [" + error.get("message").asText()
                 + "] should contain [" + message + "]");
-        assertEquals(before, HostileReportCorpusIT.allRows(phpipam), "no row changed");
+        TableSnapshot.of(phpipam).assertUnchangedSince(before, "refused " + status + " [" + message + "]");
     }
 
     private void refused(ObjectNode report, int status, String message) throws Exception {

@@ -14,6 +14,7 @@ import dev.scanflow.report.ReportJson;
 import dev.scanflow.report.ScanReport;
 import dev.scanflow.report.ScannedHost;
 import dev.scanflow.testing.ServerUnderTest;
+import dev.scanflow.testing.TableSnapshot;
 import dev.scanflow.testing.TestPhpipam;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -127,16 +128,21 @@ class IntakeSecurityIT {
         limits.setProperty("scanflow.server.auth-failure-window", "10m");
         startServer(file.path(), limits);
         byte[] body = report(List.of());
+        TableSnapshot before = TableSnapshot.of(phpipam);
         for (int i = 0; i < 3; i++) {
-            assertEquals(401, post(body, "guess-" + i, null).statusCode());
+            HttpResponse<String> unauthorized = post(body, "guess-" + i, null);
+            assertEquals(401, unauthorized.statusCode(), unauthorized.body());
+            assertTrue(unauthorized.body().contains("\"message\":\"invalid agent token\""), unauthorized.body());
         }
         HttpResponse<String> refused = post(body, "guess-3", null);
         assertEquals(429, refused.statusCode(), refused.body());
         assertTrue(refused.body().contains("too many refused requests from 127.0.0.1"), refused.body());
         assertTrue(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow()) > 0);
         // X-Forwarded-For from a peer that is not a trusted proxy is not believed
-        assertEquals(429, post(body, "guess-4", "203.0.113.77").statusCode());
-        assertTrue(phpipam.rows("SELECT report_id FROM `" + phpipam.scanflowSchema + "`.ingested_reports").isEmpty());
+        HttpResponse<String> forwarded = post(body, "guess-4", "203.0.113.77");
+        assertEquals(429, forwarded.statusCode());
+        assertTrue(forwarded.body().contains("too many refused requests from 127.0.0.1"), forwarded.body());
+        TableSnapshot.of(phpipam).assertUnchangedSince(before, "401s and 429s");
         // the lockout is for failed tokens: an agent with a valid token behind the same address is not locked out
         HttpResponse<String> agent = post(body, token, null);
         assertEquals(202, agent.statusCode(), agent.body());
@@ -173,19 +179,21 @@ class IntakeSecurityIT {
         assertTrue(String.valueOf(row.get("note")).endsWith("by agent site'); DELETE FROM subnets; --"));
         assertEquals(7, phpipam.rows("SELECT id FROM subnets").size(), "phpIPAM's 6 default subnets and ours are all there");
 
-        var before = phpipam.snapshot();
+        TableSnapshot before = TableSnapshot.of(phpipam);
         String sqlName = "x'); DROP TABLE ipaddresses; -- \" OR 1=1 #";
         HttpResponse<String> sql = post(report(List.of(new ScannedHost("127.0.80.3", "up", null, null, List.of(sqlName)))), token, null);
         assertEquals(400, sql.statusCode());
         assertTrue(sql.body().contains("host 127.0.80.3: hostnames[0] is not a DNS name"), sql.body());
         String longName = "h".repeat(256);
-        assertEquals(400, post(report(List.of(new ScannedHost("127.0.80.3", "up", null, null, List.of(longName)))), token, null)
-                .statusCode());
-        assertEquals(400, post(report(List.of(new ScannedHost("127.0.80.3", "up", "00:11:22:33:44:55'; --", null, List.of()))),
-                token, null).statusCode());
-        assertEquals(400, post(report(List.of(new ScannedHost("127.0.80.3' OR '1'='1", "up", null, null, List.of()))),
-                token, null).statusCode());
-        assertEquals(before, phpipam.snapshot());
+        for (ScannedHost hostile : List.of(new ScannedHost("127.0.80.3", "up", null, null, List.of(longName)),
+                new ScannedHost("127.0.80.3", "up", "00:11:22:33:44:55'; --", null, List.of()),
+                new ScannedHost("127.0.80.3' OR '1'='1", "up", null, null, List.of()))) {
+            HttpResponse<String> refused = post(report(List.of(hostile)), token, null);
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("\"status\":400") && refused.body().matches("(?s).*\"message\":\"[^\"]+\".*"),
+                    refused.body());
+        }
+        TableSnapshot.of(phpipam).assertUnchangedSince(before, "hostile values refused");
         assertEquals(IpAddress.parse("127.0.80.2").decimal(),
                 phpipam.rows("SELECT ip_addr FROM ipaddresses WHERE subnetId = ?", subnetId).get(0).get("ip_addr"));
     }
