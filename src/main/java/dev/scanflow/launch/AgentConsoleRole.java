@@ -25,7 +25,7 @@ final class AgentConsoleRole {
     }
 
     static void configure(CamelApp app, AgentSettings settings, Path home, Supplier<List<String>> subnets,
-                          ScanPlanner planner, WatchedExecutor scanners, MeterRegistry registry, ReportDelivery delivery) {
+                          Supplier<List<String>> lastAssigned, ScanPlanner planner, WatchedExecutor scanners, MeterRegistry registry, ReportDelivery delivery) {
         SSLContext tls = null;
         if ("https".equals(settings.serverUrl().getScheme())) {
             try {
@@ -37,7 +37,7 @@ final class AgentConsoleRole {
         ServerCalls server = new ServerCalls(settings.serverUrl(), settings.token(), tls);
         OnDemandScans onDemand = new OnDemandScans(server, planner, subnets, scanners, registry, ReportJson.mapper());
         app.closeOnStop(onDemand::close);
-        app.bean("heartbeatSender", new HeartbeatSender(server, settings, subnets, delivery::status, version(), ReportJson.mapper()))
+        app.bean("heartbeatSender", new HeartbeatSender(server, settings, lastAssigned, delivery::status, version(), ReportJson.mapper()))
                 .bean("onDemandScans", onDemand)
                 .property("scanflow.agent.heartbeat-interval-ms", settings.console().heartbeatInterval().toMillis())
                 .property("scanflow.agent.job-poll-interval-ms", settings.console().jobPollInterval().toMillis());

@@ -86,8 +86,13 @@ public final class AgentRole {
         ScanPlanner planner = work.map(source -> new ScanPlanner(settings, cidr -> Optional.of(source.assigned(cidr))))
                 .orElseGet(() -> new ScanPlanner(settings));
         WatchedExecutor scanners = new WatchedExecutor(progress, clock);
-        AgentConsoleRole.configure(app, settings, home, work.<java.util.function.Supplier<java.util.List<String>>>map(
-                source -> source::subnets).orElse(fromSettings::subnets), planner, scanners, meterRegistry, reportDelivery);
+        // a scan job checks its subnet against phpIPAM now; the heartbeat tells what the last cycle got, and never
+        // asks phpIPAM itself (every 30 s, and again while phpIPAM is failing)
+        java.util.function.Supplier<java.util.List<String>> assigned = work.<java.util.function.Supplier<java.util.List<String>>>map(
+                source -> source::subnets).orElse(fromSettings::subnets);
+        java.util.function.Supplier<java.util.List<String>> lastAssigned = work.<java.util.function.Supplier<java.util.List<String>>>map(
+                source -> () -> source.lastWork().map(last -> last.cidrs()).orElse(java.util.List.of())).orElse(fromSettings::subnets);
+        AgentConsoleRole.configure(app, settings, home, assigned, lastAssigned, planner, scanners, meterRegistry, reportDelivery);
         app.bean("assignedSubnets", work.<Object>map(source -> source).orElse(fromSettings))
                 .bean("scanPlanner", planner)
                 .bean("nmapCommand", new NmapCommand(settings))
