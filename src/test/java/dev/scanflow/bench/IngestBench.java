@@ -34,6 +34,8 @@ public final class IngestBench {
     private static final String CODE = "Ingest-agent-code-0123456789abcI";
     private static final String TOKEN = "ingest-token";
 
+    private static final StepTimes STEPS = new StepTimes();
+
     private record Target(long subnetId, Cidr cidr, List<IpAddress> alive) {
     }
 
@@ -62,7 +64,7 @@ public final class IngestBench {
             Properties deltasOff = new Properties();
             deltasOff.setProperty("scanflow.deltas.enabled", "false");
             try (ServerUnderTest plain = ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN), deltasOff);
-                 ServerUnderTest deltas = ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN), new Properties())) {
+                 ServerUnderTest deltas = ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN), new Properties(), null, STEPS)) {
                 // warm-up: JIT, connection pools, schema validator, delta engine
                 post(plain, prepare(phpipam, agentId, next++), null);
                 post(deltas, prepare(phpipam, agentId, next++), phpipam);
@@ -76,6 +78,7 @@ public final class IngestBench {
                 // server on a subnet it applied a first scan of; deltas on commits history in the same transaction
                 rescan(plain, prepare(phpipam, agentId, next++), null);
                 rescan(deltas, prepare(phpipam, agentId, next++), phpipam);
+                STEPS.reset();
                 for (int round = 0; round < ROUNDS; round++) {
                     rescanOff.add(rescan(plain, prepare(phpipam, agentId, next++), null));
                     rescanOn.add(rescan(deltas, prepare(phpipam, agentId, next++), phpipam));
@@ -99,6 +102,8 @@ public final class IngestBench {
         System.out.printf("  deltas off (phpIPAM only):                                       %.3f s  %s%n", off, rescanOff);
         System.out.printf("  deltas on (phpIPAM, delta, history, alerts in one transaction):  %.3f s  %s%n", on, rescanOn);
         System.out.printf("  deltas on / off = %.2f (target <= 1.5)%n", on / off);
+        System.out.printf("  deltas on, where a rescan's time goes between the apply path's steps (mean of %d):%n%s",
+                ROUNDS, STEPS.summary(ROUNDS));
         System.exit(0);
     }
 
@@ -155,7 +160,9 @@ public final class IngestBench {
      * deltas on, the 202 comes after the transaction that also stored the delta, history and alerts.
      */
     private static double rescan(ServerUnderTest server, Target target, TestPhpipam history) throws Exception {
+        STEPS.counting(false);
         post(server, target, history);
+        STEPS.counting(history != null);
         List<ScannedHost> hosts = new ArrayList<>();
         for (IpAddress address : target.alive().subList(100, ALIVE)) {
             hosts.add(new ScannedHost(address.toString(), "up", null, null, List.of()));
@@ -170,6 +177,7 @@ public final class IngestBench {
         long begin = System.nanoTime();
         ServerUnderTest.Reply reply = server.post("/api/v1/reports", body, "Bearer " + TOKEN);
         double seconds = (System.nanoTime() - begin) / 1e9;
+        STEPS.counting(false);
         if (reply.status() != 202 || !reply.body().contains("\"inserted\":100")) {
             throw new IllegalStateException("unexpected answer " + reply);
         }

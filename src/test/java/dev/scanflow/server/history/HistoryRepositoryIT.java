@@ -147,7 +147,7 @@ class HistoryRepositoryIT {
                 returned.changes().stream().map(c -> c.change().type()).toList());
 
         Map<String, Object> host = rows("SELECT ip, status, misses, mac, mac_vendor, hostname, first_seen, last_seen, times_seen,"
-                + " status_since FROM {s}.host_state").get(0);
+                + " status_since FROM {s}.hosts_seen").get(0);
         assertEquals("10.9.0.5", host.get("ip"));
         assertEquals("up", host.get("status"));
         assertEquals("0", host.get("misses"));
@@ -383,8 +383,8 @@ class HistoryRepositoryIT {
         // an open port seen again with nothing new is not rewritten (the steady state costs what changed); its
         // host's sighting is counted
         assertEquals("1", rows("SELECT MIN(times_seen) AS n FROM {s}.port_state").get(0).get("n"));
-        assertEquals("2", rows("SELECT MIN(times_seen) AS n FROM {s}.host_state").get(0).get("n"));
-        assertEquals("2", rows("SELECT MAX(times_seen) AS n FROM {s}.host_state").get(0).get("n"));
+        assertEquals("2", rows("SELECT MIN(times_seen) AS n FROM {s}.hosts_seen").get(0).get("n"));
+        assertEquals("2", rows("SELECT MAX(times_seen) AS n FROM {s}.hosts_seen").get(0).get("n"));
         assertEquals(33_000, recorded.changes().size());
         assertEquals(33_000, recorded.changes().stream().map(RecordedChange::id).distinct().count());
         assertSameState(result.after(), loaded);
