@@ -12,7 +12,9 @@ ALTER TABLE tracked_subnets
     ADD COLUMN sighting_seq   BIGINT UNSIGNED NOT NULL DEFAULT 0 COMMENT 'scans counted for host sightings',
     ADD COLUMN sighting_start DATETIME(3)     NULL COMMENT 'start of the last counted scan';
 ALTER TABLE host_state
-    ADD COLUMN seen_since BIGINT UNSIGNED NULL COMMENT 'sighting_seq since which every counted scan saw it up';
+    ADD COLUMN seen_since BIGINT UNSIGNED NULL COMMENT 'sighting_seq since which every counted scan saw it up',
+    -- the few hosts not in a run: a rescan finds the ones it saw again without a lookup per host
+    ADD KEY not_in_run (subnet_ref, seen_since);
 
 -- The hosts as readers see them: host_state with last_seen and times_seen derived as above. Every reader
 -- of a host's last_seen or times_seen reads them here, never from host_state itself.

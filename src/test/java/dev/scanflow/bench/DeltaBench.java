@@ -45,10 +45,10 @@ import java.util.stream.Collectors;
  */
 public final class DeltaBench {
 
-    private static final int HOSTS = 62_500;
+    private static final int HOSTS = Integer.getInteger("bench.delta.hosts", 62_500);
     private static final int PORTS_PER_HOST = 16;
     private static final int CHUNKS = 16;
-    private static final int CHANGES = 10_000;
+    private static final int CHANGES = HOSTS * 16 / 100;
     private static final int WARMUPS = 5;
     private static final int RUNS = 9;
     private static final int SEQUENCE = 60;

@@ -543,13 +543,29 @@ public final class HistoryRepository {
     /**
      * Hosts seen again with nothing new: only those not yet in a run of sightings are written (their run starts
      * here), plus those whose MAC vendor is new; one statement per {@link #BATCH} addresses (per MAC vendor
-     * seen), not one per host. last_seen only moves forward.
+     * seen), not one per host. The hosts not in a run are read first (index not_in_run): in the steady state
+     * they are few, so a rescan of hosts without MACs sends nothing per host. last_seen only moves forward.
      */
     private void writeSightings(Connection connection, long ref, Map<String, List<byte[]>> byVendor, Instant at,
                                 Sightings sightings) throws SQLException {
+        if (byVendor.isEmpty()) {
+            return;
+        }
+        java.util.Set<HostAddressBytes> notInRun = new java.util.HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT address FROM " + t("host_state")
+                + " WHERE subnet_ref = ? AND seen_since IS NULL AND status = 'up'")) {
+            statement.setLong(1, ref);
+            statement.setFetchSize(BATCH);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    notInRun.add(new HostAddressBytes(rows.getBytes(1)));
+                }
+            }
+        }
         for (Map.Entry<String, List<byte[]>> group : byVendor.entrySet()) {
             String vendor = group.getKey().isEmpty() ? null : group.getKey();
-            List<byte[]> addresses = group.getValue();
+            List<byte[]> addresses = vendor != null ? group.getValue()
+                    : group.getValue().stream().filter(a -> notInRun.contains(new HostAddressBytes(a))).toList();
             for (int from = 0; from < addresses.size(); from += BATCH) {
                 List<byte[]> part = addresses.subList(from, Math.min(addresses.size(), from + BATCH));
                 String sql = "UPDATE " + t("host_state") + " SET last_seen = IF(seen_since IS NULL, GREATEST(last_seen, ?), last_seen),"
