@@ -48,9 +48,10 @@ import javax.sql.DataSource;
  *
  * <ul>
  *   <li>{@link #load} rebuilds the engine's state of one (site, subnet).</li>
- *   <li>{@link #apply} stores what one observation did (state, history, changes, alert events) in one
- *       transaction: all of it or none. It refuses a scan id applied before (duplicate, nothing written) and
- *       a delta computed from another version of the state than the stored one ({@link StaleState}).</li>
+ *   <li>{@link #begin}, {@link #storeDelta}, {@link #lockAlerts}, {@link #storeAlertEvents} and {@link #advance}
+ *       store what one observation did (state, history, changes, alert events) on the transaction of the apply
+ *       path (dev.scanflow.server.apply.ObservationStore, the one caller): {@code begin} refuses a delta
+ *       computed from another version of the state than the stored one ({@link StaleState}).</li>
  *   <li>{@link #acknowledge} and {@link #resolve} move an alert on, for the API.</li>
  * </ul>
  * Parameterized statements only; rows are written in batches.
@@ -185,45 +186,6 @@ public final class HistoryRepository {
     }
 
     // --- apply -----------------------------------------------------------------------------------------
-
-    /**
-     * Stores one delta and the alert events its changes raise under {@code alerts} (null: no alerts), in one
-     * transaction.
-     *
-     * @throws StaleState         when the stored state is not the one the delta was computed from
-     * @throws HistoryUnavailable when the database failed; nothing was written
-     */
-    public Recorded apply(DeltaResult result, AlertEngine alerts) {
-        try {
-            return Transaction.run(dataSource, connection -> applyInTransaction(connection, result, alerts),
-                    recorded -> !recorded.duplicate());
-        } catch (SQLException e) {
-            throw new HistoryUnavailable("storing scan " + result.observation().scanId() + " of " + result.key(), e);
-        }
-    }
-
-    /**
-     * {@link #apply}, inside a transaction the caller holds on {@code connection} (autocommit off), for a
-     * caller that must write something else atomically with it (phpIPAM's rows, say). Nothing is committed
-     * or rolled back here; a duplicate writes nothing, and on an exception the caller must roll back.
-     */
-    public Recorded applyInTransaction(Connection connection, DeltaResult result, AlertEngine alerts) throws SQLException {
-        java.util.OptionalLong begun = begin(connection, result);
-        if (begun.isEmpty()) {
-            return Recorded.duplicateOf(result);
-        }
-        long ref = begun.getAsLong();
-        List<RecordedChange> changes = storeDelta(connection, ref, result);
-        List<AlertEvent> events = List.of();
-        if (alerts != null) {
-            Set<AlertKey> keys = alerts.keysConcerned(result);
-            if (!keys.isEmpty()) {
-                events = storeAlertEvents(connection, ref, alerts.evaluate(result, lockAlerts(connection, ref, result.key(), keys)));
-            }
-        }
-        advance(connection, ref, result);
-        return new Recorded(result, changes, events, false);
-    }
 
     /**
      * Locks the tracked subnet's row (created if new) until the transaction ends and returns its id; empty
