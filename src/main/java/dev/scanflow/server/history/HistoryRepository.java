@@ -12,7 +12,6 @@ import dev.scanflow.server.alert.Alert;
 import dev.scanflow.server.alert.AlertEngine;
 import dev.scanflow.server.alert.AlertEvent;
 import dev.scanflow.server.alert.AlertKey;
-import dev.scanflow.server.store.Transaction;
 import dev.scanflow.server.delta.Change;
 import dev.scanflow.server.delta.DeltaResult;
 import dev.scanflow.server.delta.HostAddress;
