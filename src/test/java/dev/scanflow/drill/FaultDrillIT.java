@@ -211,7 +211,7 @@ class FaultDrillIT {
                 scansWithDeltas = count(connection, "SELECT COUNT(*) FROM applied_scan_reports r JOIN applied_scans a"
                         + " ON a.scan_id = r.scan_id", made);
                 // an independent count of applications: every report saw 127.0.0.1 up, each application counts it once
-                timesSeen = single(connection, "SELECT times_seen FROM host_state WHERE ip = '127.0.0.1'");
+                timesSeen = single(connection, "SELECT times_seen FROM hosts_seen WHERE ip = '127.0.0.1'");
                 pending = (int) single(connection, "SELECT COUNT(*) FROM pending_chunks");
             }
             Set<String> lost = new HashSet<>(made);

@@ -2,9 +2,6 @@ package dev.scanflow.server.apply;
 
 import dev.scanflow.report.ScanReport;
 import dev.scanflow.server.alert.AlertEngine;
-import dev.scanflow.server.alert.AlertEvent;
-import dev.scanflow.server.alert.AlertKey;
-import dev.scanflow.server.delta.DeltaResult;
 import dev.scanflow.server.delta.Observation;
 import dev.scanflow.server.delta.ScanAssembly;
 import dev.scanflow.server.delta.SubnetKey;
@@ -13,7 +10,6 @@ import dev.scanflow.server.events.ScanflowEvent;
 import dev.scanflow.server.history.HistoryRepository;
 import dev.scanflow.server.history.ObservationRecorder;
 import dev.scanflow.server.history.Recorded;
-import dev.scanflow.server.history.RecordedChange;
 import dev.scanflow.server.history.StaleState;
 import dev.scanflow.server.intake.AuthorizedReport;
 import dev.scanflow.server.intake.ReportAuthorization;
@@ -30,8 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -63,6 +57,7 @@ public class ReportApplication {
     private final Deltas deltas;
     private final Clock clock;
     private final StepHook steps;
+    private final ObservationStore store;
     private final ConcurrentHashMap<Long, Object> subnetLocks = new ConcurrentHashMap<>();
 
     /** The delta side, absent when scanflow.deltas.enabled=false. */
@@ -79,6 +74,7 @@ public class ReportApplication {
         this.deltas = deltas;
         this.clock = clock;
         this.steps = steps;
+        this.store = deltas == null ? null : new ObservationStore(deltas.recorder(), deltas.history(), deltas.alerts(), steps);
     }
 
     /**
@@ -106,7 +102,7 @@ public class ReportApplication {
                     return new Applied(phpipam.earlierOutcome(authorized), List.of(), authorized);
                 } catch (StaleState stale) {
                     // another server stored this subnet's state meanwhile: start again from the stored one
-                    deltas.recorder().forget(new SubnetKey(authorized.agent().name(), authorized.subnet().id()));
+                    store.forget(new SubnetKey(authorized.agent().name(), authorized.subnet().id()));
                     if (attempt > 0) {
                         throw new PhpipamUnavailable("storing the deltas of report " + report.reportId(), stale);
                     }
@@ -183,32 +179,16 @@ public class ReportApplication {
         Observation whole = assembly.observation();
         // as phpIPAM: a pool's every address is a host, otherwise not its network and broadcast addresses
         Observation observation = authorized.subnet().isPool() ? whole : whole.withoutNetworkAndBroadcast();
-        DeltaResult result = deltas.recorder().delta(connection, key, authorized.subnet().cidr(), observation);
-        steps.reached("delta");
-        HistoryRepository history = deltas.history();
-        OptionalLong ref = history.begin(connection, result);
-        if (ref.isEmpty()) {
-            return null;
-        }
-        List<RecordedChange> changes = history.storeDelta(connection, ref.getAsLong(), result);
-        steps.reached("history");
-        List<AlertEvent> alertEvents = List.of();
-        Set<AlertKey> concerned = deltas.alerts().keysConcerned(result);
-        if (!concerned.isEmpty()) {
-            alertEvents = history.storeAlertEvents(connection, ref.getAsLong(), deltas.alerts().evaluate(result,
-                    history.lockAlerts(connection, ref.getAsLong(), key, concerned)));
-        }
-        steps.reached("alerts");
-        history.advance(connection, ref.getAsLong(), result);
-        return new Recorded(result, changes, alertEvents, false);
+        Recorded recorded = store.store(connection, key, authorized.subnet().cidr(), observation);
+        return recorded.duplicate() ? null : recorded;
     }
 
     private List<ScanflowEvent> published(Result result, AuthorizedReport authorized) {
         if (result.recorded() == null) {
             return List.of();
         }
-        deltas.recorder().committed(result.recorded().delta());
         Recorded recorded = result.recorded();
+        store.committed(recorded);
         LOG.info("scan {} of {} by {}: {} changes, {} alert events", recorded.delta().observation().scanId(),
                 authorized.subnet().cidr(), authorized.agent().name(), recorded.changes().size(),
                 recorded.alertEvents().size());
@@ -264,7 +244,7 @@ public class ReportApplication {
             }
             return published(new Result(null, recorded), context[0]);
         } catch (StaleState stale) {
-            deltas.recorder().forget(stale.key());
+            store.forget(stale.key());
             return List.of();
         } catch (SQLException e) {
             throw new PhpipamUnavailable("applying overdue scan " + scan.scanId(), e);

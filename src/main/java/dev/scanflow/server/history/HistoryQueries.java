@@ -120,6 +120,7 @@ public final class HistoryQueries {
 
     // --- hosts -----------------------------------------------------------------------------------------
 
+    /** From hosts_seen (db/scanflow V109), where a host's last_seen and times_seen are derived from its run of sightings. */
     private static final String HOST_COLUMNS = "s.site, s.subnet_id, h.address, h.status, h.misses, h.mac, h.mac_vendor,"
             + " h.hostname, h.first_seen, h.last_seen, h.times_seen, h.status_since,"
             + " (SELECT COUNT(*) FROM %s p WHERE p.subnet_ref = h.subnet_ref AND p.address = h.address"
@@ -137,7 +138,7 @@ public final class HistoryQueries {
      */
     public Page<HostView> hosts(String site, long subnetId, String status, String after, int limit) {
         Page.checkLimit(limit);
-        Query query = new Query().sql("SELECT " + String.format(HOST_COLUMNS, t("port_state")) + " FROM " + t("host_state")
+        Query query = new Query().sql("SELECT " + String.format(HOST_COLUMNS, t("port_state")) + " FROM " + t("hosts_seen")
                 + " h JOIN " + t("tracked_subnets") + " s ON s.id = h.subnet_ref WHERE s.site = ? AND s.subnet_id = ?", site, subnetId);
         if (status != null) {
             if (!status.equals("up") && !status.equals("gone")) {
@@ -169,7 +170,7 @@ public final class HistoryQueries {
     public Optional<HostHistory> host(String site, long subnetId, HostAddress address) {
         byte[] bytes = address.bytes();
         List<HostView> found = list("host " + address, new Query().sql("SELECT "
-                + String.format(HOST_COLUMNS, t("port_state")) + " FROM " + t("host_state") + " h JOIN " + t("tracked_subnets")
+                + String.format(HOST_COLUMNS, t("port_state")) + " FROM " + t("hosts_seen") + " h JOIN " + t("tracked_subnets")
                 + " s ON s.id = h.subnet_ref WHERE s.site = ? AND s.subnet_id = ? AND h.address = ?", site, subnetId, bytes),
                 HistoryQueries::host);
         if (found.isEmpty()) {

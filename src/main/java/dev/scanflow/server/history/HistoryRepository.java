@@ -12,7 +12,6 @@ import dev.scanflow.server.alert.Alert;
 import dev.scanflow.server.alert.AlertEngine;
 import dev.scanflow.server.alert.AlertEvent;
 import dev.scanflow.server.alert.AlertKey;
-import dev.scanflow.server.store.Transaction;
 import dev.scanflow.server.delta.Change;
 import dev.scanflow.server.delta.DeltaResult;
 import dev.scanflow.server.delta.HostAddress;
@@ -48,9 +47,10 @@ import javax.sql.DataSource;
  *
  * <ul>
  *   <li>{@link #load} rebuilds the engine's state of one (site, subnet).</li>
- *   <li>{@link #apply} stores what one observation did (state, history, changes, alert events) in one
- *       transaction: all of it or none. It refuses a scan id applied before (duplicate, nothing written) and
- *       a delta computed from another version of the state than the stored one ({@link StaleState}).</li>
+ *   <li>{@link #begin}, {@link #storeDelta}, {@link #lockAlerts}, {@link #storeAlertEvents} and {@link #advance}
+ *       store what one observation did (state, history, changes, alert events) on the transaction of the apply
+ *       path (dev.scanflow.server.apply.ObservationStore, the one caller): {@code begin} refuses a delta
+ *       computed from another version of the state than the stored one ({@link StaleState}).</li>
  *   <li>{@link #acknowledge} and {@link #resolve} move an alert on, for the API.</li>
  * </ul>
  * Parameterized statements only; rows are written in batches.
@@ -187,45 +187,6 @@ public final class HistoryRepository {
     // --- apply -----------------------------------------------------------------------------------------
 
     /**
-     * Stores one delta and the alert events its changes raise under {@code alerts} (null: no alerts), in one
-     * transaction.
-     *
-     * @throws StaleState         when the stored state is not the one the delta was computed from
-     * @throws HistoryUnavailable when the database failed; nothing was written
-     */
-    public Recorded apply(DeltaResult result, AlertEngine alerts) {
-        try {
-            return Transaction.run(dataSource, connection -> applyInTransaction(connection, result, alerts),
-                    recorded -> !recorded.duplicate());
-        } catch (SQLException e) {
-            throw new HistoryUnavailable("storing scan " + result.observation().scanId() + " of " + result.key(), e);
-        }
-    }
-
-    /**
-     * {@link #apply}, inside a transaction the caller holds on {@code connection} (autocommit off), for a
-     * caller that must write something else atomically with it (phpIPAM's rows, say). Nothing is committed
-     * or rolled back here; a duplicate writes nothing, and on an exception the caller must roll back.
-     */
-    public Recorded applyInTransaction(Connection connection, DeltaResult result, AlertEngine alerts) throws SQLException {
-        java.util.OptionalLong begun = begin(connection, result);
-        if (begun.isEmpty()) {
-            return Recorded.duplicateOf(result);
-        }
-        long ref = begun.getAsLong();
-        List<RecordedChange> changes = storeDelta(connection, ref, result);
-        List<AlertEvent> events = List.of();
-        if (alerts != null) {
-            Set<AlertKey> keys = alerts.keysConcerned(result);
-            if (!keys.isEmpty()) {
-                events = storeAlertEvents(connection, ref, alerts.evaluate(result, lockAlerts(connection, ref, result.key(), keys)));
-            }
-        }
-        advance(connection, ref, result);
-        return new Recorded(result, changes, events, false);
-    }
-
-    /**
      * Locks the tracked subnet's row (created if new) until the transaction ends and returns its id; empty
      * when this scan was stored before (nothing to write).
      *
@@ -347,21 +308,99 @@ public final class HistoryRepository {
 
     // --- hosts -----------------------------------------------------------------------------------------
 
+    /**
+     * The tracked subnet's count of scans that count for host sightings (db/scanflow V109), read under the
+     * subnet's lock: the last counted scan's number and start, and this scan's number.
+     */
+    private record Sightings(long previous, Instant previousStart, long current, boolean counted) {
+    }
+
+    private Sightings sightings(Connection connection, long ref, DeltaResult result, Instant at) throws SQLException {
+        long previous;
+        Instant previousStart;
+        try (PreparedStatement statement = connection.prepareStatement("SELECT sighting_seq, sighting_start FROM "
+                + t("tracked_subnets") + " WHERE id = ?")) {
+            statement.setLong(1, ref);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                previous = rows.getLong("sighting_seq");
+                previousStart = time(rows, "sighting_start");
+            }
+        }
+        // an out-of-order observation changes nothing and sees nobody: it neither counts nor ends a run
+        boolean counted = !result.outOfOrder();
+        return new Sightings(previous, previousStart, counted ? previous + 1 : previous, counted);
+    }
+
+    /** Ends the runs of sightings of the given hosts (all of the subnet's when null): their derived values are written. */
+    private void endRuns(Connection connection, long ref, Sightings sightings, List<byte[]> addresses) throws SQLException {
+        if (sightings.previousStart() == null) {
+            return; // no scan counted yet: nobody is in a run
+        }
+        String sql = "UPDATE " + t("host_state") + " SET last_seen = GREATEST(last_seen, ?),"
+                + " times_seen = times_seen + ? - seen_since, seen_since = NULL"
+                + " WHERE subnet_ref = ? AND seen_since IS NOT NULL";
+        if (addresses == null) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                setTime(statement, 1, sightings.previousStart());
+                statement.setLong(2, sightings.previous());
+                statement.setLong(3, ref);
+                statement.executeUpdate();
+            }
+            return;
+        }
+        for (int from = 0; from < addresses.size(); from += BATCH) {
+            List<byte[]> part = addresses.subList(from, Math.min(addresses.size(), from + BATCH));
+            try (PreparedStatement statement = connection.prepareStatement(sql + " AND address IN ("
+                    + String.join(",", java.util.Collections.nCopies(part.size(), "?")) + ")")) {
+                setTime(statement, 1, sightings.previousStart());
+                statement.setLong(2, sightings.previous());
+                statement.setLong(3, ref);
+                int index = 4;
+                for (byte[] address : part) {
+                    statement.setBytes(index++, address);
+                }
+                statement.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * Hosts are written in proportion to what changed: a host seen again with nothing new stays in its run of
+     * sightings (db/scanflow V109) and is not written; its last_seen and times_seen are derived from the
+     * subnet's count of scans. A host written for another reason has its run's values written in; a host in
+     * a run that this scan did not see has its run ended.
+     */
     private void writeHosts(Connection connection, long ref, DeltaResult result, Instant at) throws SQLException {
+        Sightings sightings = sightings(connection, ref, result, at);
+        if (!sightings.counted()) {
+            return; // out of order: nothing touched
+        }
+        if (sightings.previousStart() != null && at.isBefore(sightings.previousStart())) {
+            // within a run the counted scans' starts only move forward, so that its last sighting is its latest:
+            // a scan that started before the last counted one (a long scan overlapping a later one) ends them all
+            endRuns(connection, ref, sightings, null);
+            sightings = new Sightings(sightings.previous(), null, sightings.current(), true);
+        }
         int version = result.after().ipVersion();
         String upsert = "INSERT INTO " + t("host_state") + " (subnet_ref, address, ip, status, misses, mac, mac_vendor,"
-                + " hostname, first_seen, last_seen, times_seen, status_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"
-                // status_since before status: MariaDB assigns left to right, and it must see the old status
+                + " hostname, first_seen, last_seen, times_seen, status_since, seen_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
+                // left to right, as MariaDB assigns: status_since must see the old status, last_seen and
+                // times_seen the old run (its values written in), seen_since last
                 + " ON DUPLICATE KEY UPDATE status_since = IF(status = VALUES(status), status_since, VALUES(status_since)),"
                 + " status = VALUES(status), misses = VALUES(misses), mac_vendor = IF(?, VALUES(mac_vendor), mac_vendor),"
-                + " mac = VALUES(mac), hostname = VALUES(hostname), last_seen = IF(?, GREATEST(last_seen, VALUES(last_seen)), last_seen),"
-                + " times_seen = times_seen + IF(?, 1, 0)";
+                + " mac = VALUES(mac), hostname = VALUES(hostname),"
+                + " last_seen = GREATEST(IF(seen_since IS NULL, last_seen, GREATEST(last_seen, COALESCE(?, last_seen))),"
+                + " IF(?, VALUES(last_seen), last_seen)),"
+                + " times_seen = IF(seen_since IS NULL, times_seen, times_seen + ? - seen_since) + IF(?, 1, 0),"
+                + " seen_since = VALUES(seen_since)";
         String closeIdentity = "UPDATE " + t("host_identity_history") + " SET valid_until = ?"
                 + " WHERE subnet_ref = ? AND address = ? AND kind = ? AND valid_until IS NULL";
         String openIdentity = "INSERT INTO " + t("host_identity_history")
                 + " (subnet_ref, address, kind, value, valid_from, from_scan) VALUES (?, ?, ?, ?, ?, ?)";
-        // a host seen again with nothing else new only needs its sighting counted: set-based statements below
+        // a host seen again with nothing else new: only a host not yet in a run is written, set-based below
         Map<String, List<byte[]>> sightedByVendor = new HashMap<>();
+        java.util.Set<HostRecord> touchedBefore = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         String scanId = result.observation().scanId().toString();
         try (PreparedStatement hosts = connection.prepareStatement(upsert);
              Batch close = new Batch(connection.prepareStatement(closeIdentity));
@@ -370,6 +409,9 @@ public final class HistoryRepository {
             for (HostDelta delta : result.touched()) {
                 HostRecord after = delta.after();
                 HostRecord before = delta.before();
+                if (before != null) {
+                    touchedBefore.add(before);
+                }
                 HostAddress address = after.address(version);
                 byte[] bytes = address.bytes();
                 ObservedHost sighting = delta.sighting();
@@ -392,9 +434,16 @@ public final class HistoryRepository {
                 setTime(hosts, 9, at);
                 setTime(hosts, 10, at);
                 setTime(hosts, 11, at);
-                hosts.setBoolean(12, macSeen);
-                hosts.setBoolean(13, seen);
-                hosts.setBoolean(14, seen);
+                if (seen) {
+                    hosts.setLong(12, sightings.current());
+                } else {
+                    hosts.setNull(12, Types.BIGINT);
+                }
+                hosts.setBoolean(13, macSeen);
+                setTime(hosts, 14, sightings.previousStart());
+                hosts.setBoolean(15, seen);
+                hosts.setLong(16, sightings.previous());
+                hosts.setBoolean(17, seen);
                 hosts.addBatch();
                 if (++pending == BATCH) {
                     hosts.executeBatch();
@@ -413,7 +462,8 @@ public final class HistoryRepository {
             if (pending > 0) {
                 hosts.executeBatch();
             }
-            writeSightings(connection, ref, sightedByVendor, at);
+            writeSightings(connection, ref, sightedByVendor, at, sightings);
+            endRuns(connection, ref, sightings, unseenInRun(result, touchedBefore, version));
             close.flush();
             // Every period that ends is closed before any new one starts: "valid_until IS NULL" must not
             // catch a period this same observation opened.
@@ -427,29 +477,74 @@ public final class HistoryRepository {
             }
             open.flush();
         }
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE " + t("tracked_subnets")
+                + " SET sighting_seq = ?, sighting_start = ? WHERE id = ?")) {
+            statement.setLong(1, sightings.current());
+            setTime(statement, 2, at);
+            statement.setLong(3, ref);
+            statement.executeUpdate();
+        }
     }
 
     /**
-     * Hosts seen again with nothing new: one statement per {@link #BATCH} addresses (per MAC vendor seen),
-     * not one per host, so a rescan in which little changed costs little. last_seen only moves forward.
+     * Hosts that may be in a run (up and not missed in the state before: the last counted scan saw them) that
+     * this scan neither saw nor wrote: outside what it covered, say a chunk that never came. A scan of the
+     * whole subnet leaves none (a host it missed counts a miss, and is written).
      */
-    private void writeSightings(Connection connection, long ref, Map<String, List<byte[]>> byVendor, Instant at)
-            throws SQLException {
+    private static List<byte[]> unseenInRun(DeltaResult result, java.util.Set<HostRecord> touchedBefore, int version) {
+        List<byte[]> addresses = new ArrayList<>();
+        for (HostRecord host : result.before().hosts()) {
+            if (host.status() == HostStatus.UP && host.misses() == 0 && !touchedBefore.contains(host)) {
+                addresses.add(host.address(version).bytes());
+            }
+        }
+        return addresses;
+    }
+
+    /**
+     * Hosts seen again with nothing new: only those not yet in a run of sightings are written (their run starts
+     * here), plus those whose MAC vendor is new; one statement per {@link #BATCH} addresses (per MAC vendor
+     * seen), not one per host. The hosts not in a run are read first (index not_in_run): in the steady state
+     * they are few, so a rescan of hosts without MACs sends nothing per host. last_seen only moves forward.
+     */
+    private void writeSightings(Connection connection, long ref, Map<String, List<byte[]>> byVendor, Instant at,
+                                Sightings sightings) throws SQLException {
+        if (byVendor.isEmpty()) {
+            return;
+        }
+        java.util.Set<HostAddressBytes> notInRun = new java.util.HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT address FROM " + t("host_state")
+                + " WHERE subnet_ref = ? AND seen_since IS NULL AND status = 'up'")) {
+            statement.setLong(1, ref);
+            statement.setFetchSize(BATCH);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    notInRun.add(new HostAddressBytes(rows.getBytes(1)));
+                }
+            }
+        }
         for (Map.Entry<String, List<byte[]>> group : byVendor.entrySet()) {
             String vendor = group.getKey().isEmpty() ? null : group.getKey();
-            List<byte[]> addresses = group.getValue();
+            List<byte[]> addresses = vendor != null ? group.getValue()
+                    : group.getValue().stream().filter(a -> notInRun.contains(new HostAddressBytes(a))).toList();
             for (int from = 0; from < addresses.size(); from += BATCH) {
                 List<byte[]> part = addresses.subList(from, Math.min(addresses.size(), from + BATCH));
-                String sql = "UPDATE " + t("host_state") + " SET last_seen = GREATEST(last_seen, ?),"
-                        + " times_seen = times_seen + 1, mac_vendor = COALESCE(?, mac_vendor) WHERE subnet_ref = ? AND address IN ("
-                        + String.join(",", java.util.Collections.nCopies(part.size(), "?")) + ")";
+                String sql = "UPDATE " + t("host_state") + " SET last_seen = IF(seen_since IS NULL, GREATEST(last_seen, ?), last_seen),"
+                        + " times_seen = IF(seen_since IS NULL, times_seen + 1, times_seen), mac_vendor = COALESCE(?, mac_vendor),"
+                        + " seen_since = COALESCE(seen_since, ?) WHERE subnet_ref = ? AND address IN ("
+                        + String.join(",", java.util.Collections.nCopies(part.size(), "?")) + ")"
+                        + (vendor == null ? " AND seen_since IS NULL" : " AND (seen_since IS NULL OR NOT (mac_vendor <=> ?))");
                 try (PreparedStatement statement = connection.prepareStatement(sql)) {
                     setTime(statement, 1, at);
                     setString(statement, 2, vendor);
-                    statement.setLong(3, ref);
-                    int index = 4;
+                    statement.setLong(3, sightings.current());
+                    statement.setLong(4, ref);
+                    int index = 5;
                     for (byte[] address : part) {
                         statement.setBytes(index++, address);
+                    }
+                    if (vendor != null) {
+                        statement.setString(index, vendor);
                     }
                     statement.executeUpdate();
                 }

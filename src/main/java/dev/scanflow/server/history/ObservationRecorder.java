@@ -13,14 +13,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The one call the server's routes make per observation: delta against the current state, alerts, and all
- * of it stored in one transaction; then the new state becomes current. States are kept in memory per
- * (site, subnet) after their first load, so a delta costs no read; a state is only replaced once the
- * history holds it, so a failed write leaves memory and database agreeing.
- *
- * <p>Observations of one (site, subnet) are applied one at a time, in call order; different subnets in
- * parallel. If another server wrote the same subnet meanwhile ({@link StaleState}), the state is loaded
- * again and the delta computed once more.
+ * The delta engine's states per (site, subnet), kept in memory after their first load so that a delta costs no
+ * read; a state is only replaced once the history holds it ({@link #committed}), so a failed write leaves memory
+ * and database agreeing. The apply path (dev.scanflow.server.apply.ObservationStore) computes deltas here and
+ * stores them; if another server wrote the same subnet meanwhile ({@link StaleState}) it calls {@link #forget}.
+ * Alerts are moved on by hand here too, for the API.
  */
 public final class ObservationRecorder {
 
@@ -28,38 +25,11 @@ public final class ObservationRecorder {
     private final DeltaEngine deltas;
     private final AlertEngine alerts;
     private final ConcurrentHashMap<SubnetKey, SubnetState> states = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<SubnetKey, Object> locks = new ConcurrentHashMap<>();
 
     public ObservationRecorder(HistoryRepository history, DeltaEngine deltas, AlertEngine alerts) {
         this.history = Objects.requireNonNull(history, "history");
         this.deltas = Objects.requireNonNull(deltas, "deltas");
         this.alerts = Objects.requireNonNull(alerts, "alerts");
-    }
-
-    /**
-     * Applies and stores one observation of {@code cidr} (phpIPAM subnet {@code key.subnetId()}) seen by
-     * {@code key.site()}. A scan id stored before changes nothing and comes back {@code duplicate}.
-     *
-     * @throws HistoryUnavailable when the database failed: nothing was stored, the state is as before
-     */
-    public Recorded record(SubnetKey key, Cidr cidr, Observation observation) {
-        synchronized (locks.computeIfAbsent(key, k -> new Object())) {
-            for (int attempt = 0; ; attempt++) {
-                DeltaResult result = deltas.apply(current(key, cidr), observation);
-                try {
-                    Recorded recorded = history.apply(result, alerts);
-                    if (!recorded.duplicate()) {
-                        states.put(key, result.after());
-                    }
-                    return recorded;
-                } catch (StaleState stale) {
-                    states.remove(key);
-                    if (attempt > 0) {
-                        throw stale;
-                    }
-                }
-            }
-        }
     }
 
     /**
@@ -85,17 +55,6 @@ public final class ObservationRecorder {
     /** The state held in memory is not the stored one: it is loaded again on next use. */
     public void forget(SubnetKey key) {
         states.remove(key);
-    }
-
-    /** The current state of a subnet, loaded on first use. */
-    public SubnetState current(SubnetKey key, Cidr cidr) {
-        SubnetState state = states.get(key);
-        if (state == null || !state.cidr().equals(cidr)) {
-            // first use, or phpIPAM resized the subnet: what is stored is still what was seen
-            state = history.load(key, cidr);
-            states.put(key, state);
-        }
-        return state;
     }
 
     /** The state held in memory, if any: for views that must not touch the database. */

@@ -15,7 +15,7 @@ public record Recorded(DeltaResult delta, List<RecordedChange> changes, List<Ale
         alertEvents = List.copyOf(alertEvents);
     }
 
-    static Recorded duplicateOf(DeltaResult delta) {
+    public static Recorded duplicateOf(DeltaResult delta) {
         return new Recorded(delta, List.of(), List.of(), true);
     }
 }

@@ -126,7 +126,7 @@ public class PhpipamWriter {
         }
         String seen = clock.format(report.scanStart());
         StatusTags tags = subnet.pingSubnet() ? StatusTags.read(connection) : new StatusTags(false, null, Set.of());
-        Plan plan = plan(report, subnet, existingAddresses(connection, subnet.id()), tags,
+        Plan plan = plan(report, subnet, existingAddresses(connection, subnet, report), tags,
                 LocalDateTime.ofInstant(report.scanStart(), clock.zone()));
         updateSeen(connection, plan.updates(), seen);
         retagMissed(connection, plan.missed());
@@ -169,14 +169,55 @@ public class PhpipamWriter {
         }
     }
 
-    /** The subnet's rows keyed by phpIPAM's decimal ip_addr: the subnet fixes the version, the decimal the rest. */
-    private static Map<String, Existing> existingAddresses(Connection connection, long subnetId) throws SQLException {
+    /** At most this many host targets or reported addresses outside them narrow the rows read; beyond, all are read. */
+    private static final int NARROWING_LIMIT = 1000;
+
+    /**
+     * The subnet's rows the report can concern, keyed by phpIPAM's decimal ip_addr (the subnet fixes the
+     * version, the decimal the rest): those in the report's host targets and those it reports. A chunk of a
+     * large subnet reads its own part, not the whole subnet's rows once per chunk. A report naming no targets
+     * (or too many) reads them all. Any row beyond these is harmless, a missing one is not: a reported
+     * address whose row was not read would be inserted twice.
+     */
+    private static Map<String, Existing> existingAddresses(Connection connection, PhpipamSubnet subnet, ScanReport report)
+            throws SQLException {
         Map<String, Existing> byDecimal = new HashMap<>();
         // lastSeen as text: phpIPAM's "never" values include the zero date, which JDBC cannot map to a time
-        String sql = "SELECT id, ip_addr, excludePing, state, CAST(lastSeen AS CHAR) AS lastSeen, hostname"
-                + " FROM ipaddresses WHERE subnetId = ?";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setLong(1, subnetId);
+        StringBuilder sql = new StringBuilder("SELECT id, ip_addr, excludePing, state, CAST(lastSeen AS CHAR) AS lastSeen,"
+                + " hostname FROM ipaddresses WHERE subnetId = ?");
+        List<String> parameters = new ArrayList<>();
+        List<Cidr> targets = report.coverage() == null ? List.of()
+                : report.coverage().hostTargets().stream().map(Cidr::parse).toList();
+        if (!targets.isEmpty() && targets.size() <= NARROWING_LIMIT
+                && targets.stream().noneMatch(target -> target.contains(subnet.cidr()))) {
+            List<String> outside = new ArrayList<>();
+            for (ScannedHost host : report.hosts()) {
+                IpAddress address = IpAddress.parse(host.address());
+                if (targets.stream().noneMatch(target -> target.contains(address))) {
+                    outside.add(address.decimal());
+                }
+            }
+            if (outside.size() <= NARROWING_LIMIT) {
+                List<String> terms = new ArrayList<>();
+                for (Cidr target : targets) {
+                    // ip_addr is a decimal string: compared as a number, so that a range is a range
+                    terms.add("CAST(ip_addr AS DECIMAL(39,0)) BETWEEN CAST(? AS DECIMAL(39,0)) AND CAST(? AS DECIMAL(39,0))");
+                    parameters.add(target.network().decimal());
+                    parameters.add(target.last().decimal());
+                }
+                if (!outside.isEmpty()) {
+                    terms.add("ip_addr IN (" + String.join(",", java.util.Collections.nCopies(outside.size(), "?")) + ")");
+                    parameters.addAll(outside);
+                }
+                sql.append(" AND (").append(String.join(" OR ", terms)).append(")");
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            statement.setLong(1, subnet.id());
+            for (int i = 0; i < parameters.size(); i++) {
+                // DECIMAL(39,0) holds every IPv6 address exactly; a string or a double would not compare exactly
+                statement.setString(i + 2, parameters.get(i));
+            }
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     Existing row = new Existing(rows.getLong("id"), rows.getString("ip_addr"), rows.getBoolean("excludePing"),

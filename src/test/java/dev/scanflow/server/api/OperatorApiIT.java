@@ -86,6 +86,7 @@ class OperatorApiIT {
     private TestPhpipam phpipam;
     private ServerUnderTest server;
     private BasicDataSource dataSource;
+    private dev.scanflow.server.apply.ObservationStore store;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<UUID> scansA = new ArrayList<>();
     private int changesA;
@@ -107,14 +108,15 @@ class OperatorApiIT {
         dataSource.setUrl(phpipam.url());
         dataSource.setUsername(phpipam.serverUser);
         dataSource.setPassword(phpipam.serverPassword);
-        ObservationRecorder recorder = new ObservationRecorder(
-                new HistoryRepository(dataSource, phpipam.scanflowSchema, Clock.fixed(T0, ZoneOffset.UTC)), new DeltaEngine(),
-                new AlertEngine(new AlertRules(
-                        List.of(new AlertRules.CriticalPort(PortSpec.parse("tcp/23"), "telnet", Severity.CRITICAL, "clear text"),
-                                new AlertRules.CriticalPort(PortSpec.parse("tcp/22"), "ssh", Severity.LOW, "admin")),
-                        List.of(), new AlertRules.NewHostRule(false, Severity.LOW, true, List.of()),
-                        new AlertRules.MacChangeRule(true, Severity.HIGH),
-                        new AlertRules.ServiceChangeRule(true, Severity.MEDIUM, Set.of(ServiceField.VERSION)))));
+        HistoryRepository history = new HistoryRepository(dataSource, phpipam.scanflowSchema, Clock.fixed(T0, ZoneOffset.UTC));
+        AlertEngine alerts = new AlertEngine(new AlertRules(
+                List.of(new AlertRules.CriticalPort(PortSpec.parse("tcp/23"), "telnet", Severity.CRITICAL, "clear text"),
+                        new AlertRules.CriticalPort(PortSpec.parse("tcp/22"), "ssh", Severity.LOW, "admin")),
+                List.of(), new AlertRules.NewHostRule(false, Severity.LOW, true, List.of()),
+                new AlertRules.MacChangeRule(true, Severity.HIGH),
+                new AlertRules.ServiceChangeRule(true, Severity.MEDIUM, Set.of(ServiceField.VERSION))));
+        ObservationRecorder recorder = new ObservationRecorder(history, new DeltaEngine(), alerts);
+        store = new dev.scanflow.server.apply.ObservationStore(recorder, history, alerts, dev.scanflow.server.store.StepHook.NONE);
         Cidr netA = Cidr.parse("10.5.0.0/24");
 
         Reports.Builder first = scan("10.5.0.0/24", T0);
@@ -164,8 +166,16 @@ class OperatorApiIT {
         return v2(net).liveness(net).probe("tcp", "1-1024", net).startingAt(start);
     }
 
+    /** Stores the scan as the apply path does (ObservationStore), in a transaction of its own. */
     private void record(ObservationRecorder recorder, SubnetKey key, Cidr cidr, Reports.Builder report) {
-        Recorded recorded = recorder.record(key, cidr, Observation.of(report.build()));
+        Recorded recorded;
+        try {
+            recorded = dev.scanflow.server.store.Transaction.run(dataSource,
+                    connection -> store.store(connection, key, cidr, Observation.of(report.build())), r -> !r.duplicate());
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        store.committed(recorded);
         if (key.equals(A)) {
             scansA.add(recorded.delta().observation().scanId());
             changesA += recorded.changes().size();

@@ -151,7 +151,7 @@ class ApplyPathIT {
     }
 
     private List<Map<String, Object>> hostState() {
-        return phpipam.rows("SELECT CAST(last_seen AS CHAR) AS last_seen FROM " + phpipam.scanflowSchema + ".host_state");
+        return phpipam.rows("SELECT CAST(last_seen AS CHAR) AS last_seen FROM " + phpipam.scanflowSchema + ".hosts_seen");
     }
 
     @Test

@@ -83,7 +83,7 @@ final class ApplyScenario {
         state.put("change_log", phpipam.rows("SELECT scan_id, change_type, ip, protocol, port FROM " + s
                 + ".change_log ORDER BY id"));
         state.put("host_state", phpipam.rows("SELECT ip, status, misses, mac, times_seen, CAST(last_seen AS CHAR) AS"
-                + " last_seen FROM " + s + ".host_state ORDER BY address"));
+                + " last_seen FROM " + s + ".hosts_seen ORDER BY address"));
         state.put("port_state", phpipam.rows("SELECT HEX(address) AS address, protocol, port, status, times_seen FROM "
                 + s + ".port_state ORDER BY address, port"));
         state.put("alerts", phpipam.rows("SELECT alert_key, status, occurrences FROM " + s + ".alerts ORDER BY alert_key"));

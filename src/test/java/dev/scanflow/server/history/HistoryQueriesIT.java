@@ -52,6 +52,7 @@ class HistoryQueriesIT {
     private BasicDataSource dataSource;
     private HistoryQueries queries;
     private ObservationRecorder recorder;
+    private dev.scanflow.server.apply.ObservationStore store;
     private final List<RecordedChange> recordedA = new ArrayList<>();
     private UUID lastScanA;
 
@@ -71,6 +72,7 @@ class HistoryQueriesIT {
                 new AlertRules.MacChangeRule(true, Severity.HIGH),
                 new AlertRules.ServiceChangeRule(true, Severity.MEDIUM, Set.of(ServiceField.VERSION))));
         recorder = new ObservationRecorder(history, new DeltaEngine(), alerts);
+        store = new dev.scanflow.server.apply.ObservationStore(recorder, history, alerts, dev.scanflow.server.store.StepHook.NONE);
         queries = new HistoryQueries(dataSource, phpipam.scanflowSchema);
         // subnet A: 10 hosts with tcp/80 (scan 1), then tcp/22 and a new version on .1 (scan 2), then .9 and .10 leave
         Reports.Builder first = scan("10.5.0.0/24", T0);
@@ -101,8 +103,16 @@ class HistoryQueriesIT {
         return v2(net).liveness(net).probe("tcp", "1-1024", net).startingAt(start);
     }
 
+    /** Stores the scan as the apply path does (ObservationStore), in a transaction of its own. */
     private Recorded record(SubnetKey key, Cidr cidr, ScanReport report) {
-        return recorder.record(key, cidr, Observation.of(report));
+        try {
+            Recorded recorded = dev.scanflow.server.store.Transaction.run(dataSource,
+                    connection -> store.store(connection, key, cidr, Observation.of(report)), r -> !r.duplicate());
+            store.committed(recorded);
+            return recorded;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @AfterEach

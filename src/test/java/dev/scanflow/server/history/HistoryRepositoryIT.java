@@ -29,7 +29,10 @@ import dev.scanflow.server.delta.Observation;
 import dev.scanflow.server.delta.Reports;
 import dev.scanflow.server.delta.SubnetKey;
 import dev.scanflow.server.delta.SubnetState;
+import dev.scanflow.server.apply.ObservationStore;
 import dev.scanflow.server.store.ScanflowSchema;
+import dev.scanflow.server.store.StepHook;
+import dev.scanflow.server.store.Transaction;
 import dev.scanflow.testing.TestPhpipam;
 import java.time.Clock;
 import java.time.Instant;
@@ -60,6 +63,7 @@ class HistoryRepositoryIT {
     private TestPhpipam phpipam;
     private BasicDataSource dataSource;
     private HistoryRepository history;
+    private ObservationStore store;
     private final DeltaEngine deltas = new DeltaEngine();
     private final AlertEngine alerts = new AlertEngine(new AlertRules(
             List.of(new AlertRules.CriticalPort(PortSpec.parse("tcp/23"), "telnet", Severity.CRITICAL, "clear text")),
@@ -77,6 +81,7 @@ class HistoryRepositoryIT {
         dataSource.setPassword(phpipam.serverPassword);
         ScanflowSchema.migrate(dataSource, phpipam.scanflowSchema);
         history = new HistoryRepository(dataSource, phpipam.scanflowSchema, Clock.fixed(NOW, ZoneOffset.UTC));
+        store = new ObservationStore(new ObservationRecorder(history, deltas, alerts), history, alerts, StepHook.NONE);
         state = SubnetState.empty(SUBNET, CIDR);
     }
 
@@ -86,9 +91,14 @@ class HistoryRepositoryIT {
         phpipam.close();
     }
 
-    private Recorded apply(ScanReport report) {
+    /** Stores a delta as the apply path does (ObservationStore), in a transaction of its own. */
+    private Recorded stored(DeltaResult result) throws Exception {
+        return Transaction.run(dataSource, connection -> store.store(connection, result), r -> !r.duplicate());
+    }
+
+    private Recorded apply(ScanReport report) throws Exception {
         DeltaResult result = deltas.apply(state, Observation.of(report));
-        Recorded recorded = history.apply(result, alerts);
+        Recorded recorded = stored(result);
         if (!recorded.duplicate()) {
             state = result.after();
         }
@@ -125,7 +135,7 @@ class HistoryRepositoryIT {
     }
 
     @Test
-    void whatIsStoredLoadsBackAsTheSameState() {
+    void whatIsStoredLoadsBackAsTheSameState() throws Exception {
         Service ssh = service("ssh", "OpenSSH", "9.2p1");
         apply(portScan(NOW, up("10.9.0.1").mac("00:11:22:33:44:55").name("gw.lab").open("tcp", 22, ssh).open("tcp", 80),
                 up("10.9.0.7").open("tcp", 443, new Service("http", "nginx", "1.26", null, "ssl", List.of("cpe:/a:nginx:nginx:1.26")))));
@@ -136,7 +146,7 @@ class HistoryRepositoryIT {
     }
 
     @Test
-    void aHostsLifeIsInItsStateIdentityPeriodsAndTheChangeLog() {
+    void aHostsLifeIsInItsStateIdentityPeriodsAndTheChangeLog() throws Exception {
         Instant t0 = NOW;
         apply(portScan(t0, up("10.9.0.5").mac("00:00:00:00:00:01").name("old.lab")));
         apply(portScan(t0.plusSeconds(60), up("10.9.0.5").mac("00:00:00:00:00:01").name("old.lab")));
@@ -147,7 +157,7 @@ class HistoryRepositoryIT {
                 returned.changes().stream().map(c -> c.change().type()).toList());
 
         Map<String, Object> host = rows("SELECT ip, status, misses, mac, mac_vendor, hostname, first_seen, last_seen, times_seen,"
-                + " status_since FROM {s}.host_state").get(0);
+                + " status_since FROM {s}.hosts_seen").get(0);
         assertEquals("10.9.0.5", host.get("ip"));
         assertEquals("up", host.get("status"));
         assertEquals("0", host.get("misses"));
@@ -181,7 +191,7 @@ class HistoryRepositoryIT {
     }
 
     @Test
-    void aPortsLifeIsInItsStateServicePeriodsAndTheChangeLog() {
+    void aPortsLifeIsInItsStateServicePeriodsAndTheChangeLog() throws Exception {
         Instant t0 = NOW;
         apply(portScan(t0, up("10.9.0.5").open("tcp", 80, service("http", "nginx", "1.24"))));
         apply(portScan(t0.plusSeconds(60), up("10.9.0.5").open("tcp", 80, service("http", "nginx", "1.26"))));
@@ -208,7 +218,7 @@ class HistoryRepositoryIT {
     }
 
     @Test
-    void recordedChangesCarryIncreasingIdsAndTheirScan() {
+    void recordedChangesCarryIncreasingIdsAndTheirScan() throws Exception {
         Recorded first = apply(portScan(NOW, up("10.9.0.1").open("tcp", 22), up("10.9.0.2")));
         assertEquals(3, first.changes().size());
         assertTrue(first.changes().get(0).id() < first.changes().get(1).id() && first.changes().get(1).id() < first.changes().get(2).id());
@@ -222,12 +232,12 @@ class HistoryRepositoryIT {
     }
 
     @Test
-    void aScanAppliedBeforeIsADuplicateAndWritesNothing() {
+    void aScanAppliedBeforeIsADuplicateAndWritesNothing() throws Exception {
         ScanReport report = portScan(NOW, up("10.9.0.1").open("tcp", 23));
         apply(report);
         var before = snapshot();
         SubnetState kept = state;
-        Recorded again = history.apply(deltas.apply(state, Observation.of(report)), alerts);
+        Recorded again = stored(deltas.apply(state, Observation.of(report)));
         assertTrue(again.duplicate());
         assertEquals(List.of(), again.changes());
         assertEquals(before, snapshot());
@@ -235,17 +245,17 @@ class HistoryRepositoryIT {
     }
 
     @Test
-    void aDeltaFromAnOlderStateIsRefusedAndWritesNothing() {
+    void aDeltaFromAnOlderStateIsRefusedAndWritesNothing() throws Exception {
         SubnetState empty = state;
         apply(portScan(NOW, up("10.9.0.1")));
         var before = snapshot();
         DeltaResult stale = deltas.apply(empty, Observation.of(portScan(NOW.plusSeconds(60), up("10.9.0.2"))));
-        assertThrows(StaleState.class, () -> history.apply(stale, alerts));
+        assertThrows(StaleState.class, () -> stored(stale));
         assertEquals(before, snapshot());
     }
 
     @Test
-    void anOutOfOrderScanIsRecordedAsAppliedButChangesNoRow() {
+    void anOutOfOrderScanIsRecordedAsAppliedButChangesNoRow() throws Exception {
         apply(portScan(NOW.plusSeconds(3600), up("10.9.0.1").open("tcp", 22)));
         var before = snapshot();
         ScanReport old = portScan(NOW, up("10.9.0.2").open("tcp", 23));
@@ -260,11 +270,11 @@ class HistoryRepositoryIT {
         }
         assertEquals(List.of(Map.of("version", "2", "last_scan_start", "2026-11-22 11:00:00.0")),
                 rows("SELECT version, last_scan_start FROM {s}.tracked_subnets"));
-        assertTrue(history.apply(deltas.apply(state, Observation.of(old)), alerts).duplicate(), "its scan id is used up");
+        assertTrue(stored(deltas.apply(state, Observation.of(old))).duplicate(), "its scan id is used up");
     }
 
     @Test
-    void aFailureAtTheLastStatementRollsBackTheWholeObservation() {
+    void aFailureAtTheLastStatementRollsBackTheWholeObservation() throws Exception {
         apply(portScan(NOW, up("10.9.0.1").mac("00:00:00:00:00:01").open("tcp", 80, service("http", "nginx", "1"))));
         var before = snapshot();
         // alert events are the last rows written; make them fail
@@ -274,14 +284,14 @@ class HistoryRepositoryIT {
                 up("10.9.0.1").mac("00:00:00:00:00:02").open("tcp", 23).open("tcp", 80, service("http", "nginx", "2")),
                 up("10.9.0.2"))));
         assertTrue(result.changes().size() >= 4);
-        HistoryUnavailable failure = assertThrows(HistoryUnavailable.class, () -> history.apply(result, alerts));
+        java.sql.SQLException failure = assertThrows(java.sql.SQLException.class, () -> stored(result));
         assertTrue(failure.getMessage().contains("refused"), failure.getMessage());
         assertEquals(before, snapshot(), "no state, history, change or alert row of the failed observation");
         assertSameState(state, history.load(SUBNET, CIDR));
     }
 
     @Test
-    void alertsLiveThroughTheSameTransactionsAsTheChanges() {
+    void alertsLiveThroughTheSameTransactionsAsTheChanges() throws Exception {
         Recorded opened = apply(portScan(NOW, up("10.9.0.5").open("tcp", 23)));
         assertEquals(List.of(AlertEvent.Type.OPENED), opened.alertEvents().stream().map(AlertEvent::type).toList());
         long id = opened.alertEvents().get(0).alert().id();
@@ -313,7 +323,7 @@ class HistoryRepositoryIT {
     }
 
     @Test
-    void theDatabaseItselfRefusesASecondAlertForTheSameThing() {
+    void theDatabaseItselfRefusesASecondAlertForTheSameThing() throws Exception {
         apply(portScan(NOW, up("10.9.0.5").open("tcp", 23)));
         String ref = rows("SELECT subnet_ref FROM {s}.alerts").get(0).get("subnet_ref").toString();
         IllegalStateException refused = assertThrows(IllegalStateException.class, () -> phpipam.execute("INSERT INTO `"
@@ -325,30 +335,44 @@ class HistoryRepositoryIT {
     }
 
     @Test
-    void aPortClosingOnAnotherSubnetLeavesThisSubnetsAlertOpen() {
+    void aPortClosingOnAnotherSubnetLeavesThisSubnetsAlertOpen() throws Exception {
         apply(portScan(NOW, up("10.9.0.5").open("tcp", 23)));
         SubnetKey other = new SubnetKey("site-b", 12);
         SubnetState otherState = SubnetState.empty(other, CIDR);
         DeltaResult opened = deltas.apply(otherState, Observation.of(portScan(NOW, up("10.9.0.5").open("tcp", 23))));
-        history.apply(opened, alerts);
+        stored(opened);
         DeltaResult closed = deltas.apply(opened.after(), Observation.of(portScan(NOW.plusSeconds(60), up("10.9.0.5").port("tcp", 23, "closed", null))));
-        assertEquals(AlertEvent.Type.AUTO_RESOLVED, history.apply(closed, alerts).alertEvents().get(0).type());
+        assertEquals(AlertEvent.Type.AUTO_RESOLVED, stored(closed).alertEvents().get(0).type());
         assertEquals(List.of("site-a open", "site-b resolved"), rows("SELECT s.site, a.status FROM {s}.alerts a JOIN {s}.tracked_subnets s"
                 + " ON s.id = a.subnet_ref ORDER BY s.site").stream().map(row -> row.get("site") + " " + row.get("status")).toList());
     }
 
     @Test
-    void aRecorderRetriesWhenAnotherServerWroteTheSubnetFirst() {
-        ObservationRecorder serverA = new ObservationRecorder(history, deltas, alerts);
-        ObservationRecorder serverB = new ObservationRecorder(history, deltas, alerts);
-        serverA.record(SUBNET, CIDR, Observation.of(v1(NET, Reports.up("10.9.0.1").build())));
-        serverB.record(SUBNET, CIDR, Observation.of(v1(NET, Reports.up("10.9.0.1").build(), Reports.up("10.9.0.2").build())));
-        Recorded third = serverA.record(SUBNET, CIDR, Observation.of(v1(NET, Reports.up("10.9.0.1").build(),
-                Reports.up("10.9.0.2").build(), Reports.up("10.9.0.3").build())));
-        assertEquals(List.of("10.9.0.3"), third.changes().stream().map(c -> c.change().address().toString()).toList(),
+    void aStoreWhoseStateAnotherServerMovedOnIsRefusedAndComputesAgainFromTheStoredOne() throws Exception {
+        ObservationRecorder memoryA = new ObservationRecorder(history, deltas, alerts);
+        ObservationStore serverA = new ObservationStore(memoryA, history, alerts, StepHook.NONE);
+        ObservationStore serverB = new ObservationStore(new ObservationRecorder(history, deltas, alerts), history, alerts,
+                StepHook.NONE);
+        store(serverA, Observation.of(v1(NET, Reports.up("10.9.0.1").build())));
+        store(serverB, Observation.of(v1(NET, Reports.up("10.9.0.1").build(), Reports.up("10.9.0.2").build())));
+        var before = snapshot();
+        Observation third = Observation.of(v1(NET, Reports.up("10.9.0.1").build(), Reports.up("10.9.0.2").build(),
+                Reports.up("10.9.0.3").build()));
+        StaleState stale = assertThrows(StaleState.class, () -> store(serverA, third), "A's memory is behind");
+        assertEquals(before, snapshot(), "nothing written");
+        serverA.forget(stale.key()); // what ReportApplication does before it tries again
+        Recorded recorded = store(serverA, third);
+        assertEquals(List.of("10.9.0.3"), recorded.changes().stream().map(c -> c.change().address().toString()).toList(),
                 "computed against the state server B left, not the stale one in A's memory");
-        assertEquals(3, serverA.cached(SUBNET).orElseThrow().version());
-        assertSameState(serverA.cached(SUBNET).orElseThrow(), history.load(SUBNET, CIDR));
+        assertEquals(3, memoryA.cached(SUBNET).orElseThrow().version());
+        assertSameState(memoryA.cached(SUBNET).orElseThrow(), history.load(SUBNET, CIDR));
+    }
+
+    private Recorded store(ObservationStore server, Observation observation) throws Exception {
+        Recorded recorded = Transaction.run(dataSource, connection -> server.store(connection, SUBNET, CIDR, observation),
+                r -> !r.duplicate());
+        server.committed(recorded);
+        return recorded;
     }
 
     private static ScanReport bigScan(Instant start, int version) {
@@ -364,17 +388,17 @@ class HistoryRepositoryIT {
     }
 
     @Test
-    void largeObservationsGoOutInBatches() {
+    void largeObservationsGoOutInBatches() throws Exception {
         SubnetKey key = new SubnetKey("site-a", 99);
         Cidr cidr = Cidr.parse("10.8.0.0/16");
         long start = System.nanoTime();
         DeltaResult result = deltas.apply(SubnetState.empty(key, cidr), Observation.of(bigScan(NOW, 1)));
-        Recorded recorded = history.apply(result, alerts);
+        Recorded recorded = stored(result);
         long stored = System.nanoTime();
         SubnetState loaded = history.load(key, cidr);
         long loadedAt = System.nanoTime();
         DeltaResult again = deltas.apply(loaded, Observation.of(bigScan(NOW.plusSeconds(600), 2)));
-        Recorded steady = history.apply(again, alerts);
+        Recorded steady = stored(again);
         long storedAgain = System.nanoTime();
         System.out.printf("3,000 hosts, 30,000 ports: first scan (33,000 changes) stored in %d ms; loaded in %d ms;"
                         + " next scan (all seen again, 1 change) stored in %d ms%n",
@@ -383,8 +407,8 @@ class HistoryRepositoryIT {
         // an open port seen again with nothing new is not rewritten (the steady state costs what changed); its
         // host's sighting is counted
         assertEquals("1", rows("SELECT MIN(times_seen) AS n FROM {s}.port_state").get(0).get("n"));
-        assertEquals("2", rows("SELECT MIN(times_seen) AS n FROM {s}.host_state").get(0).get("n"));
-        assertEquals("2", rows("SELECT MAX(times_seen) AS n FROM {s}.host_state").get(0).get("n"));
+        assertEquals("2", rows("SELECT MIN(times_seen) AS n FROM {s}.hosts_seen").get(0).get("n"));
+        assertEquals("2", rows("SELECT MAX(times_seen) AS n FROM {s}.hosts_seen").get(0).get("n"));
         assertEquals(33_000, recorded.changes().size());
         assertEquals(33_000, recorded.changes().stream().map(RecordedChange::id).distinct().count());
         assertSameState(result.after(), loaded);

@@ -182,4 +182,28 @@ class PhpipamWriterIT {
         assertEquals(before, row(excluded));
         assertEquals(1, outcome.ignored());
     }
+
+    @Test
+    void aReportCoveringPartOfTheSubnetReadsItsPartAndStillFindsTheRowsOfWhatItReportsBeyond() {
+        phpipam.execute("UPDATE settings SET updateTags = 1, pingStatus = '1800;3600' WHERE id = 1");
+        long inside = address("127.0.60.2", 2, "2026-11-19 08:00:00", null);
+        long insideGone = address("127.0.60.3", 2, "2026-11-20 10:00:00", null);
+        long beyond = address("127.0.60.12", 2, "2026-11-19 08:00:00", null);
+        long beyondGone = address("127.0.60.10", 2, "2026-11-20 10:00:00", null);
+        Map<String, Object> beyondGoneBefore = row(beyondGone);
+        // a chunk of the /28 declaring the /29 it probed, and reporting two hosts beyond it (one known, one new)
+        ScanReport report = new ScanReport(2, UUID.randomUUID(), "Writer-agent-code-0123456789abcW", SUBNET.toString(),
+                SCAN, SCAN.plusSeconds(2), List.of("nmap", "-sn"), List.of(up("127.0.60.2"), up("127.0.60.12"),
+                up("127.0.60.13")), "discovery", null, false, new Coverage(List.of("127.0.60.0/29"), List.of()));
+        WriteOutcome outcome = writer(true).write(new AuthorizedReport(report, agent, subnet()));
+
+        assertEquals(2, outcome.updated(), outcome.toString());
+        assertEquals(1, outcome.inserted(), outcome.toString());
+        assertEquals(UTC_SCAN + ".0", row(inside).get("lastSeen"));
+        assertEquals(UTC_SCAN + ".0", row(beyond).get("lastSeen"), "a known address beyond the targets is updated");
+        assertEquals(1, phpipam.rows("SELECT id FROM ipaddresses WHERE ip_addr = ?",
+                IpAddress.parse("127.0.60.12").decimal()).size(), "and never inserted twice");
+        assertEquals("1", row(insideGone).get("state"), "unseen inside the targets: Offline");
+        assertEquals(beyondGoneBefore, row(beyondGone), "unseen beyond the targets: not probed, unchanged");
+    }
 }

@@ -1,7 +1,8 @@
-package dev.scanflow.server.intake;
+package dev.scanflow.server.transport.http;
 
 import dev.scanflow.net.Cidr;
 import dev.scanflow.net.IpAddress;
+import dev.scanflow.server.intake.ReportRejected;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
