@@ -1,5 +1,7 @@
 package dev.scanflow.launch;
 
+import dev.scanflow.server.history.ObservationRecorder;
+import dev.scanflow.server.traffic.TrafficResults;
 import dev.scanflow.server.traffic.TrafficTestStore;
 import dev.scanflow.server.traffic.TrafficTestsApi;
 import dev.scanflow.traffic.KnownHostsVerifier;
@@ -24,12 +26,16 @@ final class TrafficRole {
     private TrafficRole() {
     }
 
-    static void configure(CamelApp app, DataSource dataSource, String schema, Path file, Path home) {
+    /** @param alerts the server's alert rules and history, which also raise traffic alerts */
+    static void configure(CamelApp app, DataSource dataSource, String schema, Path file, Path home,
+                          ObservationRecorder alerts) {
         TrafficTestsConfig config = Files.exists(file) ? TrafficTestsConfig.load(file) : null;
         if (config != null && config.hosts().isEmpty()) {
             config = null; // nothing to test: requests are refused with 409, nothing is scheduled
         }
-        TrafficTestsApi api = new TrafficTestsApi(config, new TrafficTestStore(dataSource, schema), Clock.systemUTC(), null);
+        TrafficTestStore store = new TrafficTestStore(dataSource, schema);
+        TrafficTestsApi api = new TrafficTestsApi(config, store, new TrafficResults(dataSource, store, alerts),
+                Clock.systemUTC(), null);
         app.bean("trafficTestsApi", api);
         app.onStarted(context -> api.useMeters(context.getRegistry().findSingleByType(MeterRegistry.class)));
         if (config == null) {

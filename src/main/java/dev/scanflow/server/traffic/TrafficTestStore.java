@@ -40,18 +40,22 @@ public final class TrafficTestStore {
                 utc(at));
     }
 
-    public void completed(TrafficResult r) {
+    /**
+     * Stores a run's result on the caller's transaction; false when no run has that id or it is no longer
+     * running (a result never overwrites another).
+     */
+    public boolean completed(Connection connection, TrafficResult r) throws SQLException {
         TrafficFigures f = r.figures();
-        update("UPDATE " + table + " SET status = ?, started_at = ?, finished_at = ?, sent_bps = ?, received_bps = ?,"
+        return update(connection, "UPDATE " + table + " SET status = ?, started_at = ?, finished_at = ?, sent_bps = ?, received_bps = ?,"
                         + " retransmits = ?, jitter_ms = ?, lost_percent = ?, client_cpu_percent = ?, server_cpu_percent = ?,"
-                        + " breaches = ?, failure = ?, error = ?, server_port = ?, cleaned_up = ? WHERE test_id = ?",
+                        + " breaches = ?, failure = ?, error = ?, server_port = ?, cleaned_up = ? WHERE test_id = ? AND status = 'running'",
                 r.status().name().toLowerCase(Locale.ROOT), utc(r.startedAt()), utc(r.finishedAt()),
                 f == null ? null : f.sentBps(), f == null ? null : f.receivedBps(), f == null ? null : f.retransmits(),
                 f == null ? null : f.jitterMs(), f == null ? null : f.lostPercent(),
                 f == null ? null : f.clientCpuPercent(), f == null ? null : f.serverCpuPercent(),
                 r.breaches().isEmpty() ? null : String.join("\n", r.breaches()),
                 r.failure() == null ? null : r.failure().name().toLowerCase(Locale.ROOT), r.error(),
-                r.serverPort() == 0 ? null : r.serverPort(), r.cleanedUp(), r.id());
+                r.serverPort() == 0 ? null : r.serverPort(), r.cleanedUp(), r.id()) == 1;
     }
 
     /** One run as a row (column name to value), or null. */
@@ -92,12 +96,18 @@ public final class TrafficTestStore {
     }
 
     private void update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-            bind(s, java.util.Arrays.asList(args));
-            s.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            update(c, sql, args);
         } catch (SQLException e) {
             throw new IllegalStateException("traffic_tests: " + e.getMessage(), e);
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+            bind(s, java.util.Arrays.asList(args));
+            return s.executeUpdate();
         }
     }
 

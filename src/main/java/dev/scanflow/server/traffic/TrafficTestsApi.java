@@ -32,6 +32,7 @@ public final class TrafficTestsApi {
 
     private final TrafficTestsConfig config;
     private final TrafficTestStore store;
+    private final TrafficResults results;
     private final Clock clock;
     private volatile MeterRegistry meters;
     private final Map<String, AtomicReference<TrafficResult>> latest = new ConcurrentHashMap<>();
@@ -42,9 +43,11 @@ public final class TrafficTestsApi {
     }
 
     /** @param config null when traffic-tests.yaml defines no tests: requests are then refused with 409 */
-    public TrafficTestsApi(TrafficTestsConfig config, TrafficTestStore store, Clock clock, MeterRegistry meters) {
+    public TrafficTestsApi(TrafficTestsConfig config, TrafficTestStore store, TrafficResults results, Clock clock,
+                           MeterRegistry meters) {
         this.config = config;
         this.store = store;
+        this.results = results;
         this.clock = clock;
         this.meters = meters;
     }
@@ -107,9 +110,17 @@ public final class TrafficTestsApi {
         return reply;
     }
 
-    /** A run finished: stored, its figures as metrics per pair, a crossed threshold logged as a WARN alert line. */
-    public TrafficResult completed(TrafficResult result) {
-        store.completed(result);
+    /**
+     * A run finished: stored with the alert it raises or resolves (one transaction, {@link TrafficResults}),
+     * its figures as metrics per pair, a log line (WARN when breached or failed). Returns the events to publish:
+     * the run's, then its alert's; none for a result already stored (delivered twice).
+     */
+    public List<ScanflowEvent> completed(TrafficResult result) {
+        TrafficResults.Recorded recorded = results.record(result);
+        if (!recorded.stored()) {
+            LOG.info("traffic test {} ({}): a result came for a run that is not running; ignored", result.name(), result.id());
+            return List.of();
+        }
         if (result.figures() != null) {
             latest.computeIfAbsent(result.name(), this::registerMeters).set(result);
         }
@@ -121,7 +132,9 @@ public final class TrafficTestsApi {
             LOG.info("traffic test {} ({}) passed: {} bit/s received", result.name(), result.id(),
                     Math.round(result.figures().receivedBps()));
         }
-        return result;
+        List<ScanflowEvent> events = new java.util.ArrayList<>(events(result));
+        recorded.alertEvents().forEach(alert -> events.add(ScanflowEvent.ofTrafficAlert(alert)));
+        return events;
     }
 
     /**
