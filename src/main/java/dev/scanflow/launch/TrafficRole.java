@@ -17,9 +17,10 @@ import javax.sql.DataSource;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 
 /**
- * Traffic tests on the server (issue 14): the API beans always (routes/traffic-api.yaml), and when
- * config/traffic-tests.yaml defines hosts, the runner (routes/traffic/), its SSH client with strict host keys
- * and one scheduled route per test with a cron schedule.
+ * Traffic tests on the server (issue 14): the API beans always (routes/traffic-api.yaml); for tests a site's
+ * agent runs (runBy), one route per cron schedule that queues a run for it; and when config/traffic-tests.yaml
+ * defines hosts of the server's own, the runner (routes/traffic/), its SSH client with strict host keys and
+ * one scheduled route per test with a cron schedule.
  */
 final class TrafficRole {
 
@@ -30,7 +31,7 @@ final class TrafficRole {
     static void configure(CamelApp app, DataSource dataSource, String schema, Path file, Path home,
                           ObservationRecorder alerts) {
         TrafficTestsConfig config = Files.exists(file) ? TrafficTestsConfig.load(file) : null;
-        if (config != null && config.hosts().isEmpty()) {
+        if (config != null && !config.definesAnything()) {
             config = null; // nothing to test: requests are refused with 409, nothing is scheduled
         }
         TrafficTestStore store = new TrafficTestStore(dataSource, schema);
@@ -41,22 +42,31 @@ final class TrafficRole {
         if (config == null) {
             return;
         }
+        TrafficTestsConfig defined = config;
+        // tests a site's agent runs: their schedules queue runs for that agent; nothing runs here
+        app.onStarted(context -> defined.agentTests().stream().filter(t -> t.cron() != null).forEach(t ->
+                schedule(context, "traffic-test-queue-schedule", t.name(), t.cron())));
+        if (config.hosts().isEmpty()) {
+            return;
+        }
         KnownHostsVerifier verifier = new KnownHostsVerifier(config.knownHosts());
         app.bean("trafficTests", new TrafficTests(new TestSlots(config.firstPort(), config.lastPort()), verifier,
                         config.sshTimeout(), Clock.systemUTC()))
                 .bean("trafficSshClient", SshClients.strict(verifier))
                 .routes("file:" + home.resolve("routes/traffic") + "/*.yaml");
-        TrafficTestsConfig defined = config;
-        app.onStarted(context -> defined.tests().stream().filter(t -> t.cron() != null).forEach(t -> {
-            try {
-                TemplatedRouteBuilder.builder(context, "traffic-test-schedule")
-                        .routeId("traffic-test-schedule-" + t.test().name())
-                        .parameter("name", t.test().name())
-                        .parameter("cron", t.cron())
-                        .add();
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("traffic test " + t.test().name() + ": schedule not started: " + e.getMessage(), e);
-            }
-        }));
+        app.onStarted(context -> defined.tests().stream().filter(t -> t.cron() != null).forEach(t ->
+                schedule(context, "traffic-test-schedule", t.test().name(), t.cron())));
+    }
+
+    private static void schedule(org.apache.camel.CamelContext context, String template, String name, String cron) {
+        try {
+            TemplatedRouteBuilder.builder(context, template)
+                    .routeId("traffic-test-schedule-" + name)
+                    .parameter("name", name)
+                    .parameter("cron", cron)
+                    .add();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("traffic test " + name + ": schedule not started: " + e.getMessage(), e);
+        }
     }
 }

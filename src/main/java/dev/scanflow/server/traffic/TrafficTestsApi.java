@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scanflow.server.api.ApiError;
 import dev.scanflow.server.api.QueryParameters;
 import dev.scanflow.server.events.ScanflowEvent;
+import dev.scanflow.server.fleet.Outcome;
 import dev.scanflow.traffic.TrafficResult;
 import dev.scanflow.traffic.TrafficTest;
 import dev.scanflow.traffic.TrafficTestsConfig;
@@ -28,6 +29,8 @@ import org.apache.camel.Header;
 public final class TrafficTestsApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Results as the agent's spool holds them (dev.scanflow.report.ReportJson on both sides). */
+    private static final ObjectMapper RESULTS = dev.scanflow.report.ReportJson.mapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrafficTestsApi.class);
 
     private final TrafficTestsConfig config;
@@ -55,11 +58,12 @@ public final class TrafficTestsApi {
     /**
      * POST /api/v1/traffic-tests with {"name": "a-defined-test"} or a test in the form of traffic-tests.yaml
      * (client and server naming its hosts). Records the run and sets the header scanflowTrafficId; the body
-     * becomes the {@link TrafficTest} for the running route.
+     * becomes the {@link TrafficTest} for the running route, or, for a test a site's agent runs (runBy), the
+     * {@link TrafficTestsConfig.AgentTest} whose run is now queued as that agent's work.
      */
-    public TrafficTest request(String body, Exchange exchange) {
+    public Object request(String body, Exchange exchange) {
         if (config == null) {
-            throw new ApiError(409, "traffic tests are not configured on this server (config/traffic-tests.yaml has no hosts)");
+            throw new ApiError(409, "traffic tests are not configured on this server (config/traffic-tests.yaml defines none)");
         }
         JsonNode request;
         try {
@@ -72,6 +76,11 @@ public final class TrafficTestsApi {
         }
         TrafficTest test;
         if (request.size() == 1 && request.has("name")) {
+            TrafficTestsConfig.AgentTest byAgent = config.agentTest(request.get("name").asText());
+            if (byAgent != null) {
+                queue(byAgent, "operator", exchange);
+                return byAgent;
+            }
             test = config.test(request.get("name").asText());
             if (test == null) {
                 throw ApiError.notFound("no traffic test named " + abbreviate(request.get("name").asText())
@@ -95,17 +104,31 @@ public final class TrafficTestsApi {
         return test;
     }
 
+    /** The scheduled run of a test an agent runs (route template traffic-test-queue-schedule): queued for it. */
+    public void scheduledForAgent(String name, Exchange exchange) {
+        queue(config.agentTest(name), "schedule", exchange);
+    }
+
     private void record(TrafficTest test, String by, Exchange exchange) {
         String id = UUID.randomUUID().toString();
         store.requested(id, test, by, clock.instant());
         exchange.getMessage().setHeader("scanflowTrafficId", id);
+        exchange.getMessage().setHeader("scanflowTrafficStatus", "running");
     }
 
-    /** The 202 reply to a request. */
-    public Map<String, Object> accepted(@Header("scanflowTrafficId") String id) {
+    private void queue(TrafficTestsConfig.AgentTest test, String by, Exchange exchange) {
+        String id = UUID.randomUUID().toString();
+        store.queued(id, test.name(), test.runBy(), by, clock.instant());
+        exchange.getMessage().setHeader("scanflowTrafficId", id);
+        exchange.getMessage().setHeader("scanflowTrafficStatus", "queued");
+        LOG.info("traffic test {} ({}) queued for agent {}", test.name(), id, test.runBy());
+    }
+
+    /** The 202 reply to a request: running (the server runs it) or queued (an agent will take it). */
+    public Map<String, Object> accepted(@Header("scanflowTrafficId") String id, @Header("scanflowTrafficStatus") String status) {
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("id", id);
-        reply.put("status", "running");
+        reply.put("status", status == null ? "running" : status);
         reply.put("location", "/api/v1/traffic-tests/" + id);
         return reply;
     }
@@ -115,7 +138,7 @@ public final class TrafficTestsApi {
      * its figures as metrics per pair, a log line (WARN when breached or failed). Returns the events to publish:
      * the run's, then its alert's; none for a result already stored (delivered twice).
      */
-    public List<ScanflowEvent> completed(TrafficResult result) {
+    public List<ScanflowEvent> completed(TrafficResult result, @Header("scanflowTrafficRunBy") String runBy) {
         TrafficResults.Recorded recorded = results.record(result);
         if (!recorded.stored()) {
             LOG.info("traffic test {} ({}): a result came for a run that is not running; ignored", result.name(), result.id());
@@ -132,7 +155,7 @@ public final class TrafficTestsApi {
             LOG.info("traffic test {} ({}) passed: {} bit/s received", result.name(), result.id(),
                     Math.round(result.figures().receivedBps()));
         }
-        List<ScanflowEvent> events = new java.util.ArrayList<>(events(result));
+        List<ScanflowEvent> events = new java.util.ArrayList<>(events(result, runBy));
         recorded.alertEvents().forEach(alert -> events.add(ScanflowEvent.ofTrafficAlert(alert)));
         return events;
     }
@@ -140,11 +163,11 @@ public final class TrafficTestsApi {
     /**
      * The run as an event for every endpoint of scanflow.events.endpoints (SSE, webhook, Kafka): kind
      * "traffic", type PASSED, BREACHED (a threshold crossed: the breaches are in its detail) or FAILED; site
-     * "server" (the server ran it), address the server host's test address.
+     * "server" when the server ran it, else the code of the agent that ran it.
      */
-    public List<ScanflowEvent> events(TrafficResult result) {
+    public List<ScanflowEvent> events(TrafficResult result, String runBy) {
         return List.of(new ScanflowEvent(UUID.randomUUID(), "traffic", result.status().name(), result.finishedAt(),
-                "server", 0, null, null, null, result));
+                runBy == null ? "server" : runBy, 0, null, null, null, result));
     }
 
     private AtomicReference<TrafficResult> registerMeters(String pair) {
@@ -168,6 +191,66 @@ public final class TrafficTestsApi {
                 .tag("pair", pair).register(meters);
     }
 
+    /**
+     * POST /api/v1/agent/traffic-tests/claim (the agent's own token): the agent's oldest queued run, now
+     * running, as {"id", "name"}; 204 when none waits.
+     */
+    public Outcome claim(String agent) {
+        Map<String, Object> next = store.claim(agent, clock.instant());
+        if (next == null) {
+            return new Outcome(204, null, List.of());
+        }
+        LOG.info("traffic test {} ({}) claimed by agent {}", next.get("name"), next.get("id"), agent);
+        return Outcome.ok(next);
+    }
+
+    /**
+     * POST /api/v1/agent/traffic-results (the agent's own token): a result from the agent's spool, for a run
+     * queued for that agent. Returns the {@link TrafficResult} for direct:traffic-test-completed, or null when
+     * that run is already complete (a result delivered twice: acknowledged, nothing changes). A result for a
+     * run that is not this agent's, or not of that test, is refused with 409, so the agent's spool sets it
+     * aside instead of sending it again and again.
+     */
+    public TrafficResult agentResult(String agent, String body, Exchange exchange) {
+        TrafficResult result;
+        try {
+            result = RESULTS.readValue(body == null ? "" : body, TrafficResult.class);
+        } catch (java.io.IOException e) {
+            throw ApiError.badRequest("the body must be a traffic test result: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                    ? j.getOriginalMessage() : e.getMessage()));
+        }
+        if (result == null || result.id() == null || !result.id().matches("[0-9a-f-]{36}") || result.status() == null
+                || result.name() == null || result.finishedAt() == null) {
+            throw ApiError.badRequest("a traffic test result needs id, name, status and finishedAt");
+        }
+        if (result.status() != TrafficResult.Status.FAILED && result.figures() == null) {
+            throw ApiError.badRequest("a measured result (" + result.status() + ") needs its figures");
+        }
+        Map<String, Object> row = store.find(result.id());
+        if (row == null || !agent.equals(row.get("run_by"))) {
+            throw new ApiError(409, "no traffic test " + result.id() + " was queued for agent " + agent);
+        }
+        if (!result.name().equals(row.get("name"))) {
+            throw new ApiError(409, "traffic test " + result.id() + " is " + row.get("name") + ", not " + abbreviate(result.name()));
+        }
+        exchange.getMessage().setHeader("scanflowTrafficId", result.id());
+        exchange.getMessage().setHeader("scanflowTrafficRunBy", agent);
+        if (!"running".equals(row.get("status"))) {
+            exchange.getMessage().setHeader("scanflowTrafficStored", false);
+            return null;
+        }
+        exchange.getMessage().setHeader("scanflowTrafficStored", true);
+        return result;
+    }
+
+    /** The reply to an agent's result: its id and whether it was stored now (false: it was already). */
+    public Map<String, Object> resultAccepted(@Header("scanflowTrafficId") String id, @Header("scanflowTrafficStored") Boolean stored) {
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("id", id);
+        reply.put("stored", Boolean.TRUE.equals(stored));
+        return reply;
+    }
+
     /** GET /api/v1/traffic-tests/{testId}. */
     public Map<String, Object> get(@Header("testId") String id) {
         if (id == null || !id.matches("[0-9a-f-]{36}")) {
@@ -184,7 +267,7 @@ public final class TrafficTestsApi {
     public Map<String, Object> list(@Header(Exchange.HTTP_QUERY) String query) {
         QueryParameters parameters = QueryParameters.parse(query, "name", "status", "limit", "cursor");
         String status = parameters.text("status") == null ? null
-                : parameters.oneOf("status", null, "running", "passed", "breached", "failed");
+                : parameters.oneOf("status", null, "queued", "running", "passed", "breached", "failed");
         String name = parameters.text("name");
         if (name != null && !TrafficTest.NAME.matcher(name).matches()) {
             throw ApiError.badRequest("query parameter 'name': not a test name");
