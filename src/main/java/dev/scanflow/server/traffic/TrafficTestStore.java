@@ -46,6 +46,11 @@ public final class TrafficTestStore {
                 + " VALUES (?, ?, ?, ?, 'queued', ?)", id, name, by, runBy, utc(at));
     }
 
+    /** Whether a run of this test still waits for its agent. */
+    public boolean isQueued(String name) {
+        return !query("SELECT test_id FROM " + table + " WHERE name = ? AND status = 'queued' LIMIT 1", List.of(name)).isEmpty();
+    }
+
     /** The agent's oldest queued run, now running (claimed in one transaction); null when none waits. */
     public Map<String, Object> claim(String agent, Instant at) {
         try (Connection c = dataSource.getConnection()) {

@@ -104,8 +104,16 @@ public final class TrafficTestsApi {
         return test;
     }
 
-    /** The scheduled run of a test an agent runs (route template traffic-test-queue-schedule): queued for it. */
+    /**
+     * The scheduled run of a test an agent runs (route template traffic-test-queue-schedule): queued for it,
+     * unless a run of that test still waits (an agent that is away finds one run, not one per tick).
+     */
     public void scheduledForAgent(String name, Exchange exchange) {
+        if (store.isQueued(name)) {
+            LOG.info("traffic test {}: a run still waits for agent {}; this schedule's run is skipped", name,
+                    config.agentTest(name).runBy());
+            return;
+        }
         queue(config.agentTest(name), "schedule", exchange);
     }
 
