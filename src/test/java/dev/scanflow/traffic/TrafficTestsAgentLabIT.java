@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TrafficTestsAgentLabIT {
 
     private static final String API = "traffic-agent-operator-token-0123";
-    private static final String CODE = "TrafficSite-agent-code-0123456789";
+    private static final String CODE = "TrafficSite-agentcode-0123456789";
     private static final String TOKEN = "traffic-agent-token-0123456789abcdef";
     private static final ObjectMapper JSON = new ObjectMapper();
 
