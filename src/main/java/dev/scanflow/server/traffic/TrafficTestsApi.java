@@ -213,13 +213,18 @@ public final class TrafficTestsApi {
     }
 
     /**
-     * POST /api/v1/agent/traffic-results (the agent's own token): a result from the agent's spool, for a run
-     * queued for that agent. Returns the {@link TrafficResult} for direct:traffic-test-completed, or null when
-     * that run is already complete (a result delivered twice: acknowledged, nothing changes). A result for a
-     * run that is not this agent's, or not of that test, is refused with 409, so the agent's spool sets it
-     * aside instead of sending it again and again.
+     * An agent's result as checked: {@code stored} false when its run already has its result (delivered twice:
+     * acknowledged, nothing changes); else the result goes to direct:traffic-test-completed.
      */
-    public TrafficResult agentResult(String agent, String body, Exchange exchange) {
+    public record AgentResult(TrafficResult result, boolean stored, String agent) {
+    }
+
+    /**
+     * POST /api/v1/agent/traffic-results (the agent's own token): a result from the agent's spool, for a run
+     * queued for that agent. A result for a run that is not this agent's, or not of that test, is refused with
+     * 409, so the agent's spool sets it aside instead of sending it again and again.
+     */
+    public AgentResult agentResult(String agent, String body) {
         TrafficResult result;
         try {
             result = RESULTS.readValue(body == null ? "" : body, TrafficResult.class);
@@ -241,21 +246,14 @@ public final class TrafficTestsApi {
         if (!result.name().equals(row.get("name"))) {
             throw new ApiError(409, "traffic test " + result.id() + " is " + row.get("name") + ", not " + abbreviate(result.name()));
         }
-        exchange.getMessage().setHeader("scanflowTrafficId", result.id());
-        exchange.getMessage().setHeader("scanflowTrafficRunBy", agent);
-        if (!"running".equals(row.get("status"))) {
-            exchange.getMessage().setHeader("scanflowTrafficStored", false);
-            return null;
-        }
-        exchange.getMessage().setHeader("scanflowTrafficStored", true);
-        return result;
+        return new AgentResult(result, "running".equals(row.get("status")), agent);
     }
 
     /** The reply to an agent's result: its id and whether it was stored now (false: it was already). */
-    public Map<String, Object> resultAccepted(@Header("scanflowTrafficId") String id, @Header("scanflowTrafficStored") Boolean stored) {
+    public Map<String, Object> resultAccepted(AgentResult accepted) {
         Map<String, Object> reply = new LinkedHashMap<>();
-        reply.put("id", id);
-        reply.put("stored", Boolean.TRUE.equals(stored));
+        reply.put("id", accepted.result().id());
+        reply.put("stored", accepted.stored());
         return reply;
     }
 
