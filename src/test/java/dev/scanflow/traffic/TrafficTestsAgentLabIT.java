@@ -151,7 +151,7 @@ class TrafficTestsAgentLabIT {
                 // the same result sent again (a delivery the agent did not see acknowledged): acknowledged, no change
                 String again = JSON.writeValueAsString(Map.of("id", id, "name", "site-h12-to-h11", "status", "PASSED",
                         "figures", Map.of("sentBps", 1.0, "receivedBps", 1.0, "clientCpuPercent", 1.0, "serverCpuPercent", 1.0),
-                        "finishedAt", "2026-11-30T00:00:00Z"));
+                        "serverPort", 0, "cleanedUp", true, "finishedAt", "2026-11-30T00:00:00Z"));
                 HttpResponse<String> resent = send(http, base + "/api/v1/agent/traffic-results", again, TOKEN);
                 assertEquals(200, resent.statusCode(), resent.body());
                 assertEquals(false, JSON.readTree(resent.body()).get("stored").asBoolean(), resent.body());
