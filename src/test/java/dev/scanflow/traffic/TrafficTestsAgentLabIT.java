@@ -135,12 +135,18 @@ class TrafficTestsAgentLabIT {
                             copy.remove("subnet_ref");
                             return copy;
                         }).toList());
+                // events are published after the commit, on a queue of their own: wait for both
                 List<String> published = new ArrayList<>();
-                for (Map<String, Object> row : phpipam.rows("SELECT body FROM " + t + ".event_journal ORDER BY id")) {
-                    JsonNode event = JSON.readTree(row.get("body").toString());
-                    if (event.get("kind").asText().matches("traffic|alert")) {
-                        published.add(event.get("kind").asText() + " " + event.get("type").asText() + " " + event.get("site").asText());
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (published.size() < 2 && System.nanoTime() < deadline) {
+                    published.clear();
+                    for (Map<String, Object> row : phpipam.rows("SELECT body FROM " + t + ".event_journal ORDER BY id")) {
+                        JsonNode event = JSON.readTree(row.get("body").toString());
+                        if (event.get("kind").asText().matches("traffic|alert")) {
+                            published.add(event.get("kind").asText() + " " + event.get("type").asText() + " " + event.get("site").asText());
+                        }
                     }
+                    Thread.sleep(100);
                 }
                 assertEquals(List.of("traffic BREACHED " + CODE, "alert OPENED server"), published);
 

@@ -273,13 +273,19 @@ class TrafficTestsServerLabIT {
                 assertEquals(409, send(http, base, "/api/v1/alerts/" + alertId + "/resolve", "{\"by\":\"noc\"}").statusCode());
 
                 // published: the runs' traffic events and the alert's OPENED, ACKNOWLEDGED and AUTO_RESOLVED
+                // (after the commit, on a queue of their own: waited for)
                 List<String> published = new java.util.ArrayList<>();
-                for (Map<String, Object> row : phpipam.rows("SELECT body FROM " + t + ".event_journal ORDER BY id")) {
-                    JsonNode event = JSON.readTree(row.get("body").toString());
-                    published.add(event.get("kind").asText() + " " + event.get("type").asText());
-                    if (event.get("kind").asText().equals("alert")) {
-                        assertEquals("h12-to-h11", event.get("detail").get("alert").get("key").get("pair").asText(), event.toString());
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (published.size() < 5 && System.nanoTime() < deadline) {
+                    published.clear();
+                    for (Map<String, Object> row : phpipam.rows("SELECT body FROM " + t + ".event_journal ORDER BY id")) {
+                        JsonNode event = JSON.readTree(row.get("body").toString());
+                        published.add(event.get("kind").asText() + " " + event.get("type").asText());
+                        if (event.get("kind").asText().equals("alert")) {
+                            assertEquals("h12-to-h11", event.get("detail").get("alert").get("key").get("pair").asText(), event.toString());
+                        }
                     }
+                    Thread.sleep(100);
                 }
                 assertEquals(List.of("traffic BREACHED", "alert OPENED", "alert ACKNOWLEDGED", "traffic PASSED", "alert AUTO_RESOLVED"),
                         published);
