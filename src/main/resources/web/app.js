@@ -230,7 +230,7 @@
       cell(tr, a.severity, 'sev-' + a.severity);
       cell(tr, a.status);
       cell(tr, a.message);
-      cell(tr, a.site);
+      cell(tr, a.site || (a.pair ? 'traffic test ' + a.pair : '')); // a traffic alert belongs to a test, not a site
       cell(tr, when(a.lastEventAt));
       const actions = cell(tr, '');
       if (a.status === 'open') actions.appendChild(button('Acknowledge', () => step(a.id, 'acknowledge'), 'Acknowledge alert ' + a.id));

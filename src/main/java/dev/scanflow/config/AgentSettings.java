@@ -68,9 +68,14 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
      *
      * @param heartbeatInterval scanflow.agent.heartbeat-interval: how often the agent reports in, default 30s
      *                          (the server's scanflow.fleet.heartbeat-interval should match)
-     * @param jobPollInterval   scanflow.agent.job-poll-interval: how often it asks for scans on demand, default 10s
+     * @param jobPollInterval   scanflow.agent.job-poll-interval: how often it asks for scans on demand (and for
+     *                          traffic tests to run), default 10s
+     * @param trafficTestsFile  scanflow.agent.traffic-tests-file: the agent's own traffic tests (hosts behind its
+     *                          NAT, in the form of config/traffic-tests.yaml), relative to the install directory
+     *                          unless absolute; default config/agent-traffic-tests.yaml. Absent, or without hosts:
+     *                          the agent runs no traffic tests.
      */
-    public record Console(Duration heartbeatInterval, Duration jobPollInterval) {
+    public record Console(Duration heartbeatInterval, Duration jobPollInterval, Path trafficTestsFile) {
     }
 
     /** The default port list: nmap's 20 most common TCP ports, plus PostgreSQL and 8443. */
@@ -226,7 +231,8 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
                 ManagementSettings.from(source, "scanflow.agent.operator-token"),
                 ClientTls.from(source), delivery, topPorts, AgentTransportSettings.from(source),
                 new Console(source.duration("scanflow.agent.heartbeat-interval", Duration.ofSeconds(30)),
-                        source.duration("scanflow.agent.job-poll-interval", Duration.ofSeconds(10))));
+                        source.duration("scanflow.agent.job-poll-interval", Duration.ofSeconds(10)),
+                        Path.of(source.string("scanflow.agent.traffic-tests-file", "config/agent-traffic-tests.yaml"))));
         settings.checkScanSizes();
         settings.checkReportLimits();
         return settings;

@@ -18,7 +18,10 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.apache.camel.impl.engine.SimpleCamelContext;
 
-/** The agent's side of the fleet and of scans on demand (agent-routes/server-calls.yaml). */
+/**
+ * The agent's side of the fleet and of scans on demand (agent-routes/server-calls.yaml), and of the traffic
+ * tests the server queues for it (AgentTrafficRole).
+ */
 final class AgentConsoleRole {
 
     private AgentConsoleRole() {
@@ -41,6 +44,7 @@ final class AgentConsoleRole {
                 .bean("onDemandScans", onDemand)
                 .property("scanflow.agent.heartbeat-interval-ms", settings.console().heartbeatInterval().toMillis())
                 .property("scanflow.agent.job-poll-interval-ms", settings.console().jobPollInterval().toMillis());
+        AgentTrafficRole.configure(app, settings, home, server);
     }
 
     private static String version() {

@@ -135,7 +135,8 @@ public final class ServerRole {
         VmConfiguration vmParts = new VmConfiguration(vm, dataSource, settings.database().scanflowSchema());
         vmParts.beans().forEach(app::bean);
         vmParts.properties().forEach(app::property);
-        TrafficRole.configure(app, dataSource, settings.database().scanflowSchema(), settings.trafficTestsFile(), home);
+        TrafficRole.configure(app, dataSource, settings.database().scanflowSchema(), settings.trafficTestsFile(), home,
+                recorder);
         MonitoringRole.configure(app, settings.monitoring(), dataSource, settings.database().scanflowSchema(),
                 settings.trafficTestsFile());
         // Camel 4.17 looks for platform-http's router on 8080 when management has a port of its own:

@@ -1,5 +1,7 @@
 package dev.scanflow.launch;
 
+import dev.scanflow.server.history.ObservationRecorder;
+import dev.scanflow.server.traffic.TrafficResults;
 import dev.scanflow.server.traffic.TrafficTestStore;
 import dev.scanflow.server.traffic.TrafficTestsApi;
 import dev.scanflow.traffic.KnownHostsVerifier;
@@ -15,24 +17,36 @@ import javax.sql.DataSource;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 
 /**
- * Traffic tests on the server (issue 14): the API beans always (routes/traffic-api.yaml), and when
- * config/traffic-tests.yaml defines hosts, the runner (routes/traffic/), its SSH client with strict host keys
- * and one scheduled route per test with a cron schedule.
+ * Traffic tests on the server (issue 14): the API beans always (routes/traffic-api.yaml); for tests a site's
+ * agent runs (runBy), one route per cron schedule that queues a run for it; and when config/traffic-tests.yaml
+ * defines hosts of the server's own, the runner (routes/traffic/), its SSH client with strict host keys and
+ * one scheduled route per test with a cron schedule.
  */
 final class TrafficRole {
 
     private TrafficRole() {
     }
 
-    static void configure(CamelApp app, DataSource dataSource, String schema, Path file, Path home) {
+    /** @param alerts the server's alert rules and history, which also raise traffic alerts */
+    static void configure(CamelApp app, DataSource dataSource, String schema, Path file, Path home,
+                          ObservationRecorder alerts) {
         TrafficTestsConfig config = Files.exists(file) ? TrafficTestsConfig.load(file) : null;
-        if (config != null && config.hosts().isEmpty()) {
+        if (config != null && !config.definesAnything()) {
             config = null; // nothing to test: requests are refused with 409, nothing is scheduled
         }
-        TrafficTestsApi api = new TrafficTestsApi(config, new TrafficTestStore(dataSource, schema), Clock.systemUTC(), null);
+        TrafficTestStore store = new TrafficTestStore(dataSource, schema);
+        TrafficTestsApi api = new TrafficTestsApi(config, store, new TrafficResults(dataSource, store, alerts),
+                Clock.systemUTC(), null);
         app.bean("trafficTestsApi", api);
         app.onStarted(context -> api.useMeters(context.getRegistry().findSingleByType(MeterRegistry.class)));
         if (config == null) {
+            return;
+        }
+        TrafficTestsConfig defined = config;
+        // tests a site's agent runs: their schedules queue runs for that agent; nothing runs here
+        app.onStarted(context -> defined.agentTests().stream().filter(t -> t.cron() != null).forEach(t ->
+                schedule(context, "traffic-test-queue-schedule", t.name(), t.cron())));
+        if (config.hosts().isEmpty()) {
             return;
         }
         KnownHostsVerifier verifier = new KnownHostsVerifier(config.knownHosts());
@@ -40,17 +54,19 @@ final class TrafficRole {
                         config.sshTimeout(), Clock.systemUTC()))
                 .bean("trafficSshClient", SshClients.strict(verifier))
                 .routes("file:" + home.resolve("routes/traffic") + "/*.yaml");
-        TrafficTestsConfig defined = config;
-        app.onStarted(context -> defined.tests().stream().filter(t -> t.cron() != null).forEach(t -> {
-            try {
-                TemplatedRouteBuilder.builder(context, "traffic-test-schedule")
-                        .routeId("traffic-test-schedule-" + t.test().name())
-                        .parameter("name", t.test().name())
-                        .parameter("cron", t.cron())
-                        .add();
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("traffic test " + t.test().name() + ": schedule not started: " + e.getMessage(), e);
-            }
-        }));
+        app.onStarted(context -> defined.tests().stream().filter(t -> t.cron() != null).forEach(t ->
+                schedule(context, "traffic-test-schedule", t.test().name(), t.cron())));
+    }
+
+    private static void schedule(org.apache.camel.CamelContext context, String template, String name, String cron) {
+        try {
+            TemplatedRouteBuilder.builder(context, template)
+                    .routeId("traffic-test-schedule-" + name)
+                    .parameter("name", name)
+                    .parameter("cron", cron)
+                    .add();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("traffic test " + name + ": schedule not started: " + e.getMessage(), e);
+        }
     }
 }

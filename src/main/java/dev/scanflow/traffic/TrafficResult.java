@@ -16,14 +16,21 @@ import java.util.List;
  * @param error     the message for a person (null unless FAILED)
  * @param serverPort the iperf3 port used (0 when none was started)
  * @param cleanedUp whether the remote iperf3 server is known gone
+ * @param clientHost the client host's SSH identity (host:port), null when the test was not defined where it ran
+ * @param serverHost the server host's SSH identity (host:port), likewise
  */
 public record TrafficResult(String id, String name, TrafficProtocol protocol, Status status, TrafficFigures figures,
                             List<String> breaches, TrafficTestFailed.Reason failure, String error, int serverPort,
-                            boolean cleanedUp, Instant startedAt, Instant finishedAt) {
+                            boolean cleanedUp, Instant startedAt, Instant finishedAt, String clientHost, String serverHost) {
 
     public enum Status { PASSED, BREACHED, FAILED }
 
     public TrafficResult {
-        breaches = List.copyOf(breaches);
+        breaches = breaches == null ? List.of() : List.copyOf(breaches);
+    }
+
+    /** A test that never started where it was to run (an agent asked for a test its own file does not define). */
+    public static TrafficResult notRun(String id, String name, TrafficTestFailed.Reason reason, String error, Instant at) {
+        return new TrafficResult(id, name, null, Status.FAILED, null, List.of(), reason, error, 0, true, at, at, null, null);
     }
 }

@@ -158,12 +158,13 @@ public final class TrafficTests {
                     : new TrafficTestFailed(TrafficTestFailed.Reason.IPERF3_FAILED, "no figures");
             return new TrafficResult(run.id, test.name(), test.protocol(), TrafficResult.Status.FAILED, null, List.of(),
                     failure.reason(), failure.getMessage(), run.serverPid == null ? 0 : run.port, run.cleanedUp,
-                    run.startedAt, clock.instant());
+                    run.startedAt, clock.instant(), test.client().identity(), test.server().identity());
         }
         List<String> breaches = test.thresholds().breaches(run.figures);
         return new TrafficResult(run.id, test.name(), test.protocol(),
                 breaches.isEmpty() ? TrafficResult.Status.PASSED : TrafficResult.Status.BREACHED, run.figures, breaches,
-                null, null, run.port, run.cleanedUp, run.startedAt, clock.instant());
+                null, null, run.port, run.cleanedUp, run.startedAt, clock.instant(), test.client().identity(),
+                test.server().identity());
     }
 
     /** The hard limit of the test: the configured timeout. */

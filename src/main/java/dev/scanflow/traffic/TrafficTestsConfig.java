@@ -22,24 +22,48 @@ import org.quartz.CronExpression;
  * config/traffic-tests.yaml, read once at start: every key is documented in that file, an unknown or wrong
  * one refuses the start with a message naming it.
  *
- * @param knownHosts the operator's known_hosts file (strict host keys)
+ * @param knownHosts the operator's known_hosts file (strict host keys); null when no hosts are defined
  * @param firstPort  first iperf3 server port of the range
  * @param lastPort   last iperf3 server port of the range
  * @param sshTimeout limit for connecting, logging in and the short SSH steps
  * @param hosts      the hosts by name
  * @param tests      the defined tests, each with an optional cron schedule
+ * @param agentTests tests a site's agent runs (runBy): only their name, agent and schedule are here; the
+ *                   hosts and the test itself are in that agent's own traffic tests file
  */
 public record TrafficTestsConfig(Path knownHosts, int firstPort, int lastPort, Duration sshTimeout,
-                                 Map<String, SshHost> hosts, List<Scheduled> tests) {
+                                 Map<String, SshHost> hosts, List<Scheduled> tests, List<AgentTest> agentTests) {
 
     /** A defined test and its Quartz cron expression (null: on demand only). */
     public record Scheduled(TrafficTest test, String cron) {
+    }
+
+    /**
+     * A test run by a site's agent (hosts behind its NAT): the server queues it as work for that agent.
+     *
+     * @param name  the test's name, defined in full in the agent's own traffic tests file
+     * @param runBy the agent's code (phpIPAM's scan agent code, as in its token)
+     * @param cron  a Quartz cron expression, or null: on demand only
+     */
+    public record AgentTest(String name, String runBy, String cron) {
+
+        public static final Pattern AGENT_CODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+        public AgentTest {
+            SshHost.require(name != null && TrafficTest.NAME.matcher(name).matches(),
+                    "name must match " + TrafficTest.NAME.pattern() + ": " + name);
+            SshHost.require(runBy != null && AGENT_CODE.matcher(runBy).matches(),
+                    "runBy must be an agent code (" + AGENT_CODE.pattern() + "): " + runBy);
+            SshHost.require(cron == null || CronExpression.isValidExpression(cron),
+                    "schedule is not a Quartz cron expression: " + cron);
+        }
     }
 
     private static final Set<String> TOP = Set.of("knownHosts", "ports", "sshTimeout", "hosts", "tests");
     private static final Set<String> HOST = Set.of("ssh", "port", "user", "key", "address", "iperf3");
     private static final Set<String> TEST = Set.of("name", "client", "server", "protocol", "duration", "bandwidth",
             "parallel", "timeout", "schedule", "thresholds");
+    private static final Set<String> AGENT_TEST = Set.of("name", "runBy", "schedule");
     private static final Set<String> THRESHOLDS = Set.of("minThroughput", "maxLoss", "maxJitterMs", "maxRetransmits");
     private static final Pattern PORTS = Pattern.compile("(\\d{1,5})-(\\d{1,5})");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,6})(s|m)");
@@ -48,10 +72,21 @@ public record TrafficTestsConfig(Path knownHosts, int firstPort, int lastPort, D
     public TrafficTestsConfig {
         hosts = Map.copyOf(hosts);
         tests = List.copyOf(tests);
+        agentTests = agentTests == null ? List.of() : List.copyOf(agentTests);
     }
 
     public TrafficTest test(String name) {
         return tests.stream().map(Scheduled::test).filter(t -> t.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** The test of this name that an agent runs, or null. */
+    public AgentTest agentTest(String name) {
+        return agentTests.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** Whether this file defines anything to run: hosts of the server's own, or tests agents run. */
+    public boolean definesAnything() {
+        return !hosts.isEmpty() || !agentTests.isEmpty();
     }
 
     public static TrafficTestsConfig load(Path file) {
@@ -73,7 +108,9 @@ public record TrafficTestsConfig(Path knownHosts, int firstPort, int lastPort, D
             throw new IllegalArgumentException("must be a mapping with knownHosts, ports, hosts, tests");
         }
         known(root, TOP, "top level");
-        Path knownHosts = Path.of(required(root, "knownHosts", "top level").asText());
+        // only hosts need host keys: a server whose tests all run on agents has none
+        Path knownHosts = root.path("hosts").size() == 0 && !root.hasNonNull("knownHosts") ? null
+                : Path.of(required(root, "knownHosts", "top level").asText());
         Matcher ports = PORTS.matcher(text(root, "ports", "5201-5220"));
         SshHost.require(ports.matches(), "ports must be FIRST-LAST, e.g. 5201-5220");
         int first = Integer.parseInt(ports.group(1));
@@ -93,13 +130,33 @@ public record TrafficTestsConfig(Path knownHosts, int firstPort, int lastPort, D
                     text(h, "address", ssh), text(h, "iperf3", "/usr/bin/iperf3"))));
         }
         List<Scheduled> tests = new ArrayList<>();
+        List<AgentTest> agentTests = new ArrayList<>();
+        Set<String> names = new java.util.HashSet<>();
         for (JsonNode t : root.path("tests")) {
-            Scheduled scheduled = scheduled(t, hosts);
-            SshHost.require(tests.stream().noneMatch(s -> s.test().name().equals(scheduled.test().name())),
-                    "tests." + scheduled.test().name() + ": name used twice");
-            tests.add(scheduled);
+            String name;
+            if (t.isObject() && t.has("runBy")) {
+                String where = "tests." + t.path("name").asText("?");
+                SshHost.require(t.fieldNames().hasNext() && iterable(t).stream().allMatch(AGENT_TEST::contains),
+                        where + ": a test with runBy is defined in full in that agent's own traffic tests file;"
+                                + " here it takes only name, runBy and schedule");
+                AgentTest test = at(where, () -> new AgentTest(required(t, "name", where).asText(), t.get("runBy").asText(),
+                        t.hasNonNull("schedule") ? t.get("schedule").asText() : null));
+                agentTests.add(test);
+                name = test.name();
+            } else {
+                Scheduled scheduled = scheduled(t, hosts);
+                tests.add(scheduled);
+                name = scheduled.test().name();
+            }
+            SshHost.require(names.add(name), "tests." + name + ": name used twice");
         }
-        return new TrafficTestsConfig(knownHosts, first, last, sshTimeout, hosts, tests);
+        return new TrafficTestsConfig(knownHosts, first, last, sshTimeout, hosts, tests, agentTests);
+    }
+
+    private static List<String> iterable(JsonNode node) {
+        List<String> keys = new ArrayList<>();
+        node.fieldNames().forEachRemaining(keys::add);
+        return keys;
     }
 
     /**
@@ -109,6 +166,7 @@ public record TrafficTestsConfig(Path knownHosts, int firstPort, int lastPort, D
     public TrafficTest given(JsonNode request) {
         SshHost.require(request != null && request.isObject(), "the request must be a JSON object");
         SshHost.require(!request.has("schedule"), "schedule belongs in traffic-tests.yaml, not in a request");
+        SshHost.require(!request.has("runBy"), "runBy belongs in traffic-tests.yaml: ask for a test an agent runs by its name");
         return scheduled(request, hosts).test();
     }
 

@@ -1,6 +1,8 @@
 package dev.scanflow.traffic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +53,29 @@ class TrafficTestsConfigTest {
         assertEquals(2_000_000L, udp.bandwidthBps());
         assertEquals("192.0.2.21", udp.server().testAddress());
         assertEquals(2222, udp.server().sshPort());
+        assertEquals(List.of(new TrafficTestsConfig.AgentTest("site-c-core-to-edge", "site-c-agent-code", "0 0 * * * ?")),
+                config.agentTests());
+    }
+
+    @Test
+    void aTestAnAgentRunsNamesOnlyItsAgentAndScheduleAndNeedsNoHosts() throws Exception {
+        TrafficTestsConfig config = TrafficTestsConfig.parse(new ObjectMapper(new YAMLFactory()).readTree(
+                "tests:\n  - name: nat-pair\n    runBy: agent-7\n"));
+        assertNull(config.knownHosts());
+        assertTrue(config.definesAnything());
+        assertEquals("agent-7", config.agentTest("nat-pair").runBy());
+        assertNull(config.test("nat-pair"));
+        IllegalArgumentException full = assertThrows(IllegalArgumentException.class, () -> TrafficTestsConfig.parse(
+                new ObjectMapper(new YAMLFactory()).readTree("tests:\n  - name: nat-pair\n    runBy: agent-7\n    client: a\n")));
+        assertTrue(full.getMessage().contains("tests.nat-pair: a test with runBy is defined in full in that agent's own"),
+                full.getMessage());
+        IllegalArgumentException code = assertThrows(IllegalArgumentException.class, () -> TrafficTestsConfig.parse(
+                new ObjectMapper(new YAMLFactory()).readTree("tests:\n  - name: nat-pair\n    runBy: \"a b\"\n")));
+        assertTrue(code.getMessage().contains("runBy must be an agent code"), code.getMessage());
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> TrafficTestsConfig.parse(
+                new ObjectMapper(new YAMLFactory()).readTree("tests:\n  - {name: p, runBy: a}\n  - {name: p, runBy: b}\n")));
+        assertTrue(twice.getMessage().contains("name used twice"), twice.getMessage());
+        assertFalse(TrafficTestsConfig.parse(new ObjectMapper(new YAMLFactory()).readTree("tests: []\n")).definesAnything());
     }
 
     @Test

@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
  *       (site, subnet, address, port): the key says so. Nothing else resolves itself.</li>
  *   <li>New host, MAC change and service change alerts open, update (again while active) or reopen
  *       (again once resolved).</li>
+ *   <li>A traffic test run that crosses a threshold opens, updates or reopens its test's TRAFFIC alert; a run
+ *       that passes resolves it ({@link #evaluateTraffic}).</li>
  *   <li>A person acknowledges (open only) or resolves (open or acknowledged).</li>
  * </ul>
  * Events are timed at the observation's scan start, the time its changes are logged at.
@@ -108,6 +110,48 @@ public final class AlertEngine {
         }
         return events;
     }
+
+    /**
+     * The alert event of one measured traffic test run (config/alert-rules.yaml trafficBreach): a breach opens
+     * the test's alert, updates it while it is active, reopens it once resolved; a run within its thresholds
+     * resolves an active one. A run that measured nothing is not given here: it says nothing about the link.
+     *
+     * @param pair     the test's name
+     * @param breaches the thresholds crossed, in words; empty when the run passed
+     * @param at       when the run finished
+     * @param testId   the run, recorded with the event (alert_events.scan_id)
+     * @param existing the test's stored alert, or null
+     */
+    public Optional<AlertEvent> evaluateTraffic(String pair, List<String> breaches, Instant at, UUID testId, Alert existing) {
+        AlertKey key = AlertKey.traffic(pair);
+        if (existing != null && !existing.key().equals(key)) {
+            throw new IllegalArgumentException("alert " + existing.id() + " is not the alert of traffic test " + pair);
+        }
+        if (breaches.isEmpty()) {
+            if (existing == null || !existing.status().isActive()) {
+                return Optional.empty();
+            }
+            return Optional.of(new AlertEvent(AlertEvent.Type.AUTO_RESOLVED, existing.resolved(Resolution.AUTO, null, at), at,
+                    null, "traffic test " + pair + " passed: within its thresholds again", testId));
+        }
+        AlertRules.TrafficBreachRule rule = rules.trafficBreach();
+        if (!rule.enabled()) {
+            return Optional.empty();
+        }
+        String message = "traffic test " + pair + " under its thresholds: " + String.join("; ", breaches);
+        if (existing == null) {
+            return Optional.of(new AlertEvent(AlertEvent.Type.OPENED, Alert.opened(key, TRAFFIC_RULE, rule.severity(), message, at),
+                    at, null, null, testId));
+        }
+        if (!existing.status().isActive()) {
+            return Optional.of(new AlertEvent(AlertEvent.Type.REOPENED, existing.reopened(TRAFFIC_RULE, rule.severity(), message, at),
+                    at, null, null, testId));
+        }
+        return Optional.of(new AlertEvent(AlertEvent.Type.UPDATED, existing.recurred(message, at), at, null, null, testId));
+    }
+
+    /** The rule name traffic alerts carry (alerts.rule_name). */
+    public static final String TRAFFIC_RULE = "traffic breach";
 
     /** open → acknowledged. */
     public AlertEvent acknowledge(Alert alert, String actor, String note, Instant at) {

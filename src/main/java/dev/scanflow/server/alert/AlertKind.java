@@ -3,8 +3,9 @@ package dev.scanflow.server.alert;
 import java.util.Locale;
 
 /**
- * What an alert is about. Only {@link #PORT} alerts resolve themselves: the condition ("this port is open
- * and a rule says it should not be") ends when the port is seen closed. The others report an event (a new
+ * What an alert is about. {@link #PORT} and {@link #TRAFFIC} alerts resolve themselves: the condition ("this
+ * port is open and a rule says it should not be", "this link measures under its thresholds") ends when the
+ * port is seen closed or the link measures within its thresholds again. The others report an event (a new
  * host, a MAC or service that changed) that a person has to look at, so only a person resolves them.
  */
 public enum AlertKind {
@@ -15,7 +16,9 @@ public enum AlertKind {
     /** a known host answered with another MAC */
     MAC_CHANGE(false),
     /** an open port's service changed in the fields the rule watches */
-    SERVICE_CHANGE(false);
+    SERVICE_CHANGE(false),
+    /** a traffic test measured a link under one of its thresholds; a passing run of the same test resolves it */
+    TRAFFIC(true);
 
     private final boolean autoResolves;
 

@@ -33,13 +33,34 @@ import java.util.stream.Collectors;
  * @param newHost       the rule for hosts never seen before on their subnet
  * @param macChange     the rule for a known host answering with another MAC
  * @param serviceChange the rule for an open port whose service changed
+ * @param trafficBreach the rule for a traffic test whose result crosses one of its thresholds
  */
 public record AlertRules(List<CriticalPort> criticalPorts, List<SubnetPolicy> subnets, NewHostRule newHost,
-                         MacChangeRule macChange, ServiceChangeRule serviceChange) {
+                         MacChangeRule macChange, ServiceChangeRule serviceChange, TrafficBreachRule trafficBreach) {
 
     public AlertRules {
         criticalPorts = List.copyOf(criticalPorts);
         subnets = List.copyOf(subnets);
+        trafficBreach = trafficBreach == null ? TrafficBreachRule.OFF : trafficBreach;
+    }
+
+    /** Rules without a traffic rule: traffic breaches raise no alert. */
+    public AlertRules(List<CriticalPort> criticalPorts, List<SubnetPolicy> subnets, NewHostRule newHost,
+                      MacChangeRule macChange, ServiceChangeRule serviceChange) {
+        this(criticalPorts, subnets, newHost, macChange, serviceChange, TrafficBreachRule.OFF);
+    }
+
+    /**
+     * A traffic test measured a link under a threshold (config/traffic-tests.yaml): one alert per test,
+     * updated while active, resolved by the next run that passes, reopened by the next breach.
+     */
+    public record TrafficBreachRule(boolean enabled, Severity severity) {
+
+        static final TrafficBreachRule OFF = new TrafficBreachRule(false, Severity.HIGH);
+
+        public TrafficBreachRule {
+            java.util.Objects.requireNonNull(severity, "severity");
+        }
     }
 
     /** A port that alerts when it opens, with why it is worth an alert. */
@@ -104,7 +125,8 @@ public record AlertRules(List<CriticalPort> criticalPorts, List<SubnetPolicy> su
     /** No alert at all: what the server uses when it has no rules file. */
     public static AlertRules none() {
         return new AlertRules(List.of(), List.of(), new NewHostRule(false, Severity.LOW, true, List.of()),
-                new MacChangeRule(false, Severity.HIGH), new ServiceChangeRule(false, Severity.MEDIUM, Set.of()));
+                new MacChangeRule(false, Severity.HIGH), new ServiceChangeRule(false, Severity.MEDIUM, Set.of()),
+                TrafficBreachRule.OFF);
     }
 
     /**
@@ -194,7 +216,7 @@ public record AlertRules(List<CriticalPort> criticalPorts, List<SubnetPolicy> su
 
     /** The file as written; every field optional so that a missing one gets a message, not a null. */
     record RawRules(List<RawCriticalPort> criticalPorts, List<RawSubnet> subnets, RawNewHost newHost,
-                    RawSimpleRule macChange, RawServiceChange serviceChange) {
+                    RawSimpleRule macChange, RawServiceChange serviceChange, RawSimpleRule trafficBreach) {
 
         AlertRules check(String source) {
             List<CriticalPort> critical = new ArrayList<>();
@@ -236,7 +258,10 @@ public record AlertRules(List<CriticalPort> criticalPorts, List<SubnetPolicy> su
             ServiceChangeRule serviceRule = new ServiceChangeRule(Boolean.TRUE.equals(service.enabled()),
                     service.severity() == null ? Severity.MEDIUM : severity(source + ": serviceChange.severity", service.severity()),
                     fields);
-            return new AlertRules(critical, policies, newHostRule, macRule, serviceRule);
+            RawSimpleRule traffic = trafficBreach == null ? new RawSimpleRule(false, null) : trafficBreach;
+            TrafficBreachRule trafficRule = new TrafficBreachRule(Boolean.TRUE.equals(traffic.enabled()),
+                    traffic.severity() == null ? Severity.HIGH : severity(source + ": trafficBreach.severity", traffic.severity()));
+            return new AlertRules(critical, policies, newHostRule, macRule, serviceRule, trafficRule);
         }
     }
 

@@ -118,12 +118,16 @@ public class AlertsApi {
         } catch (AlertTransitionRefused e) {
             throw new ApiError(409, e.getMessage());
         }
+        ScanflowEvent published = event.alert().key().isTraffic() ? ScanflowEvent.ofTrafficAlert(event) : published(event);
+        return new Transition(AlertView.of(event.alert()), List.of(published));
+    }
+
+    private ScanflowEvent published(AlertEvent event) {
         String cidr = queries.subnet(event.alert().key().subnet().site(), event.alert().key().subnet().subnetId())
                 .map(SubnetView::cidr).orElse(null);
-        ScanflowEvent published = new ScanflowEvent(UUID.randomUUID(), "alert", event.type().name(), event.at(),
+        return new ScanflowEvent(UUID.randomUUID(), "alert", event.type().name(), event.at(),
                 event.alert().key().subnet().site(), event.alert().key().subnet().subnetId(), cidr,
                 event.alert().key().address().toString(), null, event);
-        return new Transition(AlertView.of(event.alert()), List.of(published));
     }
 
     /** The request body: a JSON object with "by" (1 to 128 characters) and an optional "note" (up to 1024). */

@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 final class AlertRows {
 
     private static final int IN_LIST = 500;
-    static final String COLUMNS = "a.id, a.alert_key, a.kind, a.address, a.protocol, a.port, a.rule_name, a.severity,"
+    static final String COLUMNS = "a.id, a.traffic_pair, a.alert_key, a.kind, a.address, a.protocol, a.port, a.rule_name, a.severity,"
             + " a.status, a.message, a.opened_at, a.last_event_at, a.acknowledged_at, a.acknowledged_by, a.resolved_at,"
             + " a.resolved_by, a.resolution, a.times_opened, a.occurrences";
 
@@ -65,22 +65,42 @@ final class AlertRows {
         return found;
     }
 
-    /** One alert by id, locked for this transaction; null when there is none. */
-    static Alert lockById(Connection connection, String alerts, String subnets, long id) throws SQLException {
-        String sql = "SELECT " + COLUMNS + ", s.site, s.subnet_id FROM " + alerts + " a JOIN " + subnets
-                + " s ON s.id = a.subnet_ref WHERE a.id = ? FOR UPDATE";
+    /** The alert of a traffic test (pair), locked for this transaction; null when it has none yet. */
+    static Alert lockTraffic(Connection connection, String alerts, String pair) throws SQLException {
+        AlertKey key = AlertKey.traffic(pair);
+        String sql = "SELECT " + COLUMNS + " FROM " + alerts + " a WHERE a.traffic_pair = ? AND a.alert_key = ? FOR UPDATE";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setLong(1, id);
+            statement.setString(1, pair);
+            statement.setString(2, key.thing());
             try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? read(rows, new SubnetKey(rows.getString("site"), rows.getLong("subnet_id"))) : null;
+                return rows.next() ? read(rows, null) : null;
             }
         }
     }
 
+    /** One alert by id, locked for this transaction; null when there is none. */
+    static Alert lockById(Connection connection, String alerts, String subnets, long id) throws SQLException {
+        String sql = "SELECT " + COLUMNS + ", s.site, s.subnet_id FROM " + alerts + " a LEFT JOIN " + subnets
+                + " s ON s.id = a.subnet_ref WHERE a.id = ? FOR UPDATE";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, id);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? readJoined(rows) : null;
+            }
+        }
+    }
+
+    /** An alert selected with {@link #COLUMNS} and its tracked subnet's site and subnet_id (null for traffic alerts). */
+    static Alert readJoined(ResultSet rows) throws SQLException {
+        return read(rows, rows.getString("traffic_pair") != null ? null
+                : new SubnetKey(rows.getString("site"), rows.getLong("subnet_id")));
+    }
+
     static Alert read(ResultSet rows, SubnetKey subnet) throws SQLException {
+        String pair = rows.getString("traffic_pair");
         String protocol = rows.getString("protocol");
         int port = protocol == null ? -1 : rows.getInt("port");
-        AlertKey key = new AlertKey(subnet, AlertKind.parse(rows.getString("kind")),
+        AlertKey key = pair != null ? AlertKey.traffic(pair) : new AlertKey(subnet, AlertKind.parse(rows.getString("kind")),
                 HostAddress.fromBytes(rows.getBytes("address")), protocol, port);
         String resolution = rows.getString("resolution");
         return new Alert(rows.getLong("id"), key, rows.getString("rule_name"), Severity.parse(rows.getString("severity")),
@@ -95,7 +115,7 @@ final class AlertRows {
      * Writes the alerts after {@code events} (new ones inserted, known ones updated by id) and the events
      * themselves. Returns the events with every alert's id.
      *
-     * @param ref the tracked subnet of new alerts; unused when every alert has an id
+     * @param ref the tracked subnet of new subnet alerts; unused when every alert has an id or is a traffic alert
      */
     static List<AlertEvent> store(Connection connection, String alerts, String events, long ref, List<AlertEvent> happened)
             throws SQLException {
@@ -103,36 +123,51 @@ final class AlertRows {
         Map<AlertKey, Alert> last = new LinkedHashMap<>();
         happened.forEach(event -> last.put(event.alert().key(), event.alert()));
         List<Alert> inserts = last.values().stream().filter(alert -> alert.id() == null).toList();
+        List<Alert> subnetInserts = inserts.stream().filter(alert -> !alert.key().isTraffic()).toList();
         List<Alert> updates = last.values().stream().filter(alert -> alert.id() != null).toList();
         Map<AlertKey, Long> ids = new HashMap<>();
         updates.forEach(alert -> ids.put(alert.key(), alert.id()));
         if (!inserts.isEmpty()) {
-            String sql = "INSERT INTO " + alerts + " (subnet_ref, alert_key, kind, address, ip, protocol, port, rule_name,"
-                    + " severity, status, message, opened_at, last_event_at, acknowledged_at, acknowledged_by, resolved_at,"
-                    + " resolved_by, resolution, times_opened, occurrences) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            String sql = "INSERT INTO " + alerts + " (subnet_ref, traffic_pair, alert_key, kind, address, ip, protocol, port,"
+                    + " rule_name, severity, status, message, opened_at, last_event_at, acknowledged_at, acknowledged_by,"
+                    + " resolved_at, resolved_by, resolution, times_opened, occurrences)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
             try (HistoryRepository.Batch batch = new HistoryRepository.Batch(connection.prepareStatement(sql))) {
                 for (Alert alert : inserts) {
                     PreparedStatement statement = batch.statement();
                     AlertKey key = alert.key();
-                    statement.setLong(1, ref);
-                    statement.setString(2, key.thing());
-                    statement.setString(3, key.kind().label());
-                    statement.setBytes(4, key.address().bytes());
-                    statement.setString(5, key.address().toString());
-                    setString(statement, 6, key.protocol());
-                    if (key.port() < 0) {
-                        statement.setNull(7, Types.INTEGER);
+                    if (key.isTraffic()) {
+                        statement.setNull(1, Types.INTEGER);
+                        statement.setString(2, key.pair());
+                        statement.setNull(5, Types.VARBINARY);
+                        statement.setNull(6, Types.VARCHAR);
                     } else {
-                        statement.setInt(7, key.port());
+                        statement.setLong(1, ref);
+                        statement.setNull(2, Types.VARCHAR);
+                        statement.setBytes(5, key.address().bytes());
+                        statement.setString(6, key.address().toString());
                     }
-                    fill(statement, 8, alert);
+                    statement.setString(3, key.thing());
+                    statement.setString(4, key.kind().label());
+                    setString(statement, 7, key.protocol());
+                    if (key.port() < 0) {
+                        statement.setNull(8, Types.INTEGER);
+                    } else {
+                        statement.setInt(8, key.port());
+                    }
+                    fill(statement, 9, alert);
                     batch.add();
                 }
                 batch.flush();
             }
-            List<String> things = inserts.stream().map(alert -> alert.key().thing()).toList();
+            for (Alert alert : inserts) {
+                if (alert.key().isTraffic()) {
+                    ids.put(alert.key(), lockTraffic(connection, alerts, alert.key().pair()).id());
+                }
+            }
+            List<String> things = subnetInserts.stream().map(alert -> alert.key().thing()).toList();
             Map<String, AlertKey> byThing = new HashMap<>();
-            inserts.forEach(alert -> byThing.put(alert.key().thing(), alert.key()));
+            subnetInserts.forEach(alert -> byThing.put(alert.key().thing(), alert.key()));
             for (int from = 0; from < things.size(); from += IN_LIST) {
                 List<String> part = things.subList(from, Math.min(things.size(), from + IN_LIST));
                 String sql2 = "SELECT id, alert_key FROM " + alerts + " WHERE subnet_ref = ? AND alert_key IN ("

@@ -315,7 +315,7 @@ public final class HistoryQueries {
 
     /** A page of alerts, newest first. */
     public Page<Alert> alerts(AlertQuery request) {
-        Query query = new Query().sql("SELECT " + AlertRows.COLUMNS + ", s.site, s.subnet_id FROM " + t("alerts") + " a JOIN "
+        Query query = new Query().sql("SELECT " + AlertRows.COLUMNS + ", s.site, s.subnet_id FROM " + t("alerts") + " a LEFT JOIN "
                 + t("tracked_subnets") + " s ON s.id = a.subnet_ref WHERE 1 = 1");
         if (request.site() != null) {
             query.sql(" AND s.site = ?", request.site());
@@ -345,15 +345,14 @@ public final class HistoryQueries {
             query.sql(" AND a.id < ?", id);
         }
         query.sql(" ORDER BY a.id DESC LIMIT ?", request.limit() + 1);
-        List<Alert> alerts = list("alerts", query, rows -> AlertRows.read(rows,
-                new SubnetKey(rows.getString("site"), rows.getLong("subnet_id"))));
+        List<Alert> alerts = list("alerts", query, AlertRows::readJoined);
         return page(alerts, request.limit(), last -> String.valueOf(last.id()));
     }
 
     public Optional<Alert> alert(long id) {
         return list("alert " + id, new Query().sql("SELECT " + AlertRows.COLUMNS + ", s.site, s.subnet_id FROM " + t("alerts")
-                + " a JOIN " + t("tracked_subnets") + " s ON s.id = a.subnet_ref WHERE a.id = ?", id),
-                rows -> AlertRows.read(rows, new SubnetKey(rows.getString("site"), rows.getLong("subnet_id"))))
+                + " a LEFT JOIN " + t("tracked_subnets") + " s ON s.id = a.subnet_ref WHERE a.id = ?", id),
+                AlertRows::readJoined)
                 .stream().findFirst();
     }
 

@@ -36,6 +36,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -758,6 +759,17 @@ public final class HistoryRepository {
     }
 
     // --- alerts ----------------------------------------------------------------------------------------
+
+    /**
+     * The alert event a measured traffic test run causes (see {@link AlertEngine#evaluateTraffic}), stored on
+     * the caller's transaction with the test's alert locked; empty when it causes none.
+     */
+    public List<AlertEvent> trafficAlertInTransaction(Connection connection, AlertEngine engine, String pair,
+                                                      List<String> breaches, Instant at, UUID testId) throws SQLException {
+        Alert existing = AlertRows.lockTraffic(connection, t("alerts"), pair);
+        Optional<AlertEvent> event = engine.evaluateTraffic(pair, breaches, at, testId, existing);
+        return event.isEmpty() ? List.of() : AlertRows.store(connection, t("alerts"), t("alert_events"), -1, List.of(event.get()));
+    }
 
     /** Acknowledges an open alert; null when there is no alert with that id. */
     public AlertEvent acknowledge(long alertId, String actor, String note, AlertEngine engine) {

@@ -8,6 +8,7 @@ import dev.scanflow.server.delta.DeltaResult;
 import dev.scanflow.server.delta.Observation;
 import dev.scanflow.server.delta.SubnetKey;
 import dev.scanflow.server.delta.SubnetState;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,5 +71,16 @@ public final class ObservationRecorder {
     /** open or acknowledged → resolved by a person; empty when there is no such alert. */
     public Optional<AlertEvent> resolve(long alertId, String actor, String note) {
         return Optional.ofNullable(history.resolve(alertId, actor, note, alerts));
+    }
+
+    /**
+     * The alert event of one measured traffic test run, stored on the caller's transaction (the one that
+     * stores the run): under the same alert rules as scans. Empty when the run causes none.
+     *
+     * @param breaches the thresholds crossed; empty when the run passed
+     */
+    public List<AlertEvent> trafficAlert(java.sql.Connection connection, String pair, List<String> breaches,
+                                         java.time.Instant at, java.util.UUID testId) throws java.sql.SQLException {
+        return history.trafficAlertInTransaction(connection, alerts, pair, breaches, at, testId);
     }
 }

@@ -40,18 +40,71 @@ public final class TrafficTestStore {
                 utc(at));
     }
 
-    public void completed(TrafficResult r) {
+    /** A run of a test an agent runs, queued as that agent's work (V401). */
+    public void queued(String id, String name, String runBy, String by, Instant at) {
+        update("INSERT INTO " + table + " (test_id, name, requested_by, run_by, status, requested_at)"
+                + " VALUES (?, ?, ?, ?, 'queued', ?)", id, name, by, runBy, utc(at));
+    }
+
+    /** Whether a run of this test still waits for its agent. */
+    public boolean isQueued(String name) {
+        return !query("SELECT test_id FROM " + table + " WHERE name = ? AND status = 'queued' LIMIT 1", List.of(name)).isEmpty();
+    }
+
+    /** The agent's oldest queued run, now running (claimed in one transaction); null when none waits. */
+    public Map<String, Object> claim(String agent, Instant at) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Map<String, Object> next = null;
+                try (PreparedStatement s = c.prepareStatement("SELECT test_id, name FROM " + table
+                        + " WHERE run_by = ? AND status = 'queued' ORDER BY requested_at, test_id LIMIT 1 FOR UPDATE")) {
+                    s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                    s.setString(1, agent);
+                    try (ResultSet rs = s.executeQuery()) {
+                        if (rs.next()) {
+                            next = new LinkedHashMap<>();
+                            next.put("id", rs.getString("test_id"));
+                            next.put("name", rs.getString("name"));
+                        }
+                    }
+                }
+                if (next != null) {
+                    update(c, "UPDATE " + table + " SET status = 'running', started_at = ? WHERE test_id = ?", utc(at),
+                            next.get("id"));
+                }
+                c.commit();
+                return next;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("traffic_tests: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stores a run's result on the caller's transaction; false when no run has that id or it is no longer
+     * running (a result never overwrites another).
+     */
+    public boolean completed(Connection connection, TrafficResult r) throws SQLException {
         TrafficFigures f = r.figures();
-        update("UPDATE " + table + " SET status = ?, started_at = ?, finished_at = ?, sent_bps = ?, received_bps = ?,"
+        return update(connection, "UPDATE " + table + " SET status = ?, protocol = COALESCE(protocol, ?),"
+                        + " client_host = COALESCE(client_host, ?), server_host = COALESCE(server_host, ?), started_at = ?, finished_at = ?, sent_bps = ?, received_bps = ?,"
                         + " retransmits = ?, jitter_ms = ?, lost_percent = ?, client_cpu_percent = ?, server_cpu_percent = ?,"
-                        + " breaches = ?, failure = ?, error = ?, server_port = ?, cleaned_up = ? WHERE test_id = ?",
-                r.status().name().toLowerCase(Locale.ROOT), utc(r.startedAt()), utc(r.finishedAt()),
+                        + " breaches = ?, failure = ?, error = ?, server_port = ?, cleaned_up = ? WHERE test_id = ? AND status = 'running'",
+                r.status().name().toLowerCase(Locale.ROOT),
+                r.protocol() == null ? null : r.protocol().name().toLowerCase(Locale.ROOT), r.clientHost(), r.serverHost(),
+                utc(r.startedAt()), utc(r.finishedAt()),
                 f == null ? null : f.sentBps(), f == null ? null : f.receivedBps(), f == null ? null : f.retransmits(),
                 f == null ? null : f.jitterMs(), f == null ? null : f.lostPercent(),
                 f == null ? null : f.clientCpuPercent(), f == null ? null : f.serverCpuPercent(),
                 r.breaches().isEmpty() ? null : String.join("\n", r.breaches()),
                 r.failure() == null ? null : r.failure().name().toLowerCase(Locale.ROOT), r.error(),
-                r.serverPort() == 0 ? null : r.serverPort(), r.cleanedUp(), r.id());
+                r.serverPort() == 0 ? null : r.serverPort(), r.cleanedUp(), r.id()) == 1;
     }
 
     /** One run as a row (column name to value), or null. */
@@ -88,16 +141,22 @@ public final class TrafficTestStore {
 
     /** Stored as UTC wall time, like the rest of ScanFlow's schema (DATETIME has no zone). */
     private static java.time.LocalDateTime utc(Instant instant) {
-        return java.time.LocalDateTime.ofInstant(instant, java.time.ZoneOffset.UTC);
+        return instant == null ? null : java.time.LocalDateTime.ofInstant(instant, java.time.ZoneOffset.UTC);
     }
 
     private void update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-            bind(s, java.util.Arrays.asList(args));
-            s.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            update(c, sql, args);
         } catch (SQLException e) {
             throw new IllegalStateException("traffic_tests: " + e.getMessage(), e);
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+            bind(s, java.util.Arrays.asList(args));
+            return s.executeUpdate();
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scanflow.server.api.ApiError;
 import dev.scanflow.server.api.QueryParameters;
 import dev.scanflow.server.events.ScanflowEvent;
+import dev.scanflow.server.fleet.Outcome;
 import dev.scanflow.traffic.TrafficResult;
 import dev.scanflow.traffic.TrafficTest;
 import dev.scanflow.traffic.TrafficTestsConfig;
@@ -28,10 +29,13 @@ import org.apache.camel.Header;
 public final class TrafficTestsApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Results as the agent's spool holds them (dev.scanflow.report.ReportJson on both sides). */
+    private static final ObjectMapper RESULTS = dev.scanflow.report.ReportJson.mapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrafficTestsApi.class);
 
     private final TrafficTestsConfig config;
     private final TrafficTestStore store;
+    private final TrafficResults results;
     private final Clock clock;
     private volatile MeterRegistry meters;
     private final Map<String, AtomicReference<TrafficResult>> latest = new ConcurrentHashMap<>();
@@ -42,9 +46,11 @@ public final class TrafficTestsApi {
     }
 
     /** @param config null when traffic-tests.yaml defines no tests: requests are then refused with 409 */
-    public TrafficTestsApi(TrafficTestsConfig config, TrafficTestStore store, Clock clock, MeterRegistry meters) {
+    public TrafficTestsApi(TrafficTestsConfig config, TrafficTestStore store, TrafficResults results, Clock clock,
+                           MeterRegistry meters) {
         this.config = config;
         this.store = store;
+        this.results = results;
         this.clock = clock;
         this.meters = meters;
     }
@@ -52,11 +58,12 @@ public final class TrafficTestsApi {
     /**
      * POST /api/v1/traffic-tests with {"name": "a-defined-test"} or a test in the form of traffic-tests.yaml
      * (client and server naming its hosts). Records the run and sets the header scanflowTrafficId; the body
-     * becomes the {@link TrafficTest} for the running route.
+     * becomes the {@link TrafficTest} for the running route, or, for a test a site's agent runs (runBy), the
+     * {@link TrafficTestsConfig.AgentTest} whose run is now queued as that agent's work.
      */
-    public TrafficTest request(String body, Exchange exchange) {
+    public Object request(String body, Exchange exchange) {
         if (config == null) {
-            throw new ApiError(409, "traffic tests are not configured on this server (config/traffic-tests.yaml has no hosts)");
+            throw new ApiError(409, "traffic tests are not configured on this server (config/traffic-tests.yaml defines none)");
         }
         JsonNode request;
         try {
@@ -69,6 +76,11 @@ public final class TrafficTestsApi {
         }
         TrafficTest test;
         if (request.size() == 1 && request.has("name")) {
+            TrafficTestsConfig.AgentTest byAgent = config.agentTest(request.get("name").asText());
+            if (byAgent != null) {
+                queue(byAgent, "operator", exchange);
+                return byAgent;
+            }
             test = config.test(request.get("name").asText());
             if (test == null) {
                 throw ApiError.notFound("no traffic test named " + abbreviate(request.get("name").asText())
@@ -92,24 +104,54 @@ public final class TrafficTestsApi {
         return test;
     }
 
+    /**
+     * The scheduled run of a test an agent runs (route template traffic-test-queue-schedule): queued for it,
+     * unless a run of that test still waits (an agent that is away finds one run, not one per tick).
+     */
+    public void scheduledForAgent(String name, Exchange exchange) {
+        if (store.isQueued(name)) {
+            LOG.info("traffic test {}: a run still waits for agent {}; this schedule's run is skipped", name,
+                    config.agentTest(name).runBy());
+            return;
+        }
+        queue(config.agentTest(name), "schedule", exchange);
+    }
+
     private void record(TrafficTest test, String by, Exchange exchange) {
         String id = UUID.randomUUID().toString();
         store.requested(id, test, by, clock.instant());
         exchange.getMessage().setHeader("scanflowTrafficId", id);
+        exchange.getMessage().setHeader("scanflowTrafficStatus", "running");
     }
 
-    /** The 202 reply to a request. */
-    public Map<String, Object> accepted(@Header("scanflowTrafficId") String id) {
+    private void queue(TrafficTestsConfig.AgentTest test, String by, Exchange exchange) {
+        String id = UUID.randomUUID().toString();
+        store.queued(id, test.name(), test.runBy(), by, clock.instant());
+        exchange.getMessage().setHeader("scanflowTrafficId", id);
+        exchange.getMessage().setHeader("scanflowTrafficStatus", "queued");
+        LOG.info("traffic test {} ({}) queued for agent {}", test.name(), id, test.runBy());
+    }
+
+    /** The 202 reply to a request: running (the server runs it) or queued (an agent will take it). */
+    public Map<String, Object> accepted(@Header("scanflowTrafficId") String id, @Header("scanflowTrafficStatus") String status) {
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("id", id);
-        reply.put("status", "running");
+        reply.put("status", status == null ? "running" : status);
         reply.put("location", "/api/v1/traffic-tests/" + id);
         return reply;
     }
 
-    /** A run finished: stored, its figures as metrics per pair, a crossed threshold logged as a WARN alert line. */
-    public TrafficResult completed(TrafficResult result) {
-        store.completed(result);
+    /**
+     * A run finished: stored with the alert it raises or resolves (one transaction, {@link TrafficResults}),
+     * its figures as metrics per pair, a log line (WARN when breached or failed). Returns the events to publish:
+     * the run's, then its alert's; none for a result already stored (delivered twice).
+     */
+    public List<ScanflowEvent> completed(TrafficResult result, @Header("scanflowTrafficRunBy") String runBy) {
+        TrafficResults.Recorded recorded = results.record(result);
+        if (!recorded.stored()) {
+            LOG.info("traffic test {} ({}): a result came for a run that is not running; ignored", result.name(), result.id());
+            return List.of();
+        }
         if (result.figures() != null) {
             latest.computeIfAbsent(result.name(), this::registerMeters).set(result);
         }
@@ -121,17 +163,19 @@ public final class TrafficTestsApi {
             LOG.info("traffic test {} ({}) passed: {} bit/s received", result.name(), result.id(),
                     Math.round(result.figures().receivedBps()));
         }
-        return result;
+        List<ScanflowEvent> events = new java.util.ArrayList<>(events(result, runBy));
+        recorded.alertEvents().forEach(alert -> events.add(ScanflowEvent.ofTrafficAlert(alert)));
+        return events;
     }
 
     /**
      * The run as an event for every endpoint of scanflow.events.endpoints (SSE, webhook, Kafka): kind
      * "traffic", type PASSED, BREACHED (a threshold crossed: the breaches are in its detail) or FAILED; site
-     * "server" (the server ran it), address the server host's test address.
+     * "server" when the server ran it, else the code of the agent that ran it.
      */
-    public List<ScanflowEvent> events(TrafficResult result) {
+    public List<ScanflowEvent> events(TrafficResult result, String runBy) {
         return List.of(new ScanflowEvent(UUID.randomUUID(), "traffic", result.status().name(), result.finishedAt(),
-                "server", 0, null, null, null, result));
+                runBy == null ? "server" : runBy, 0, null, null, null, result));
     }
 
     private AtomicReference<TrafficResult> registerMeters(String pair) {
@@ -155,6 +199,64 @@ public final class TrafficTestsApi {
                 .tag("pair", pair).register(meters);
     }
 
+    /**
+     * POST /api/v1/agent/traffic-tests/claim (the agent's own token): the agent's oldest queued run, now
+     * running, as {"id", "name"}; 204 when none waits.
+     */
+    public Outcome claim(String agent) {
+        Map<String, Object> next = store.claim(agent, clock.instant());
+        if (next == null) {
+            return new Outcome(204, null, List.of());
+        }
+        LOG.info("traffic test {} ({}) claimed by agent {}", next.get("name"), next.get("id"), agent);
+        return Outcome.ok(next);
+    }
+
+    /**
+     * An agent's result as checked: {@code stored} false when its run already has its result (delivered twice:
+     * acknowledged, nothing changes); else the result goes to direct:traffic-test-completed.
+     */
+    public record AgentResult(TrafficResult result, boolean stored, String agent) {
+    }
+
+    /**
+     * POST /api/v1/agent/traffic-results (the agent's own token): a result from the agent's spool, for a run
+     * queued for that agent. A result for a run that is not this agent's, or not of that test, is refused with
+     * 409, so the agent's spool sets it aside instead of sending it again and again.
+     */
+    public AgentResult agentResult(String agent, String body) {
+        TrafficResult result;
+        try {
+            result = RESULTS.readValue(body == null ? "" : body, TrafficResult.class);
+        } catch (java.io.IOException e) {
+            throw ApiError.badRequest("the body must be a traffic test result: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                    ? j.getOriginalMessage() : e.getMessage()));
+        }
+        if (result == null || result.id() == null || !result.id().matches("[0-9a-f-]{36}") || result.status() == null
+                || result.name() == null || result.finishedAt() == null) {
+            throw ApiError.badRequest("a traffic test result needs id, name, status and finishedAt");
+        }
+        if (result.status() != TrafficResult.Status.FAILED && result.figures() == null) {
+            throw ApiError.badRequest("a measured result (" + result.status() + ") needs its figures");
+        }
+        Map<String, Object> row = store.find(result.id());
+        if (row == null || !agent.equals(row.get("run_by"))) {
+            throw new ApiError(409, "no traffic test " + result.id() + " was queued for agent " + agent);
+        }
+        if (!result.name().equals(row.get("name"))) {
+            throw new ApiError(409, "traffic test " + result.id() + " is " + row.get("name") + ", not " + abbreviate(result.name()));
+        }
+        return new AgentResult(result, "running".equals(row.get("status")), agent);
+    }
+
+    /** The reply to an agent's result: its id and whether it was stored now (false: it was already). */
+    public Map<String, Object> resultAccepted(AgentResult accepted) {
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("id", accepted.result().id());
+        reply.put("stored", accepted.stored());
+        return reply;
+    }
+
     /** GET /api/v1/traffic-tests/{testId}. */
     public Map<String, Object> get(@Header("testId") String id) {
         if (id == null || !id.matches("[0-9a-f-]{36}")) {
@@ -171,7 +273,7 @@ public final class TrafficTestsApi {
     public Map<String, Object> list(@Header(Exchange.HTTP_QUERY) String query) {
         QueryParameters parameters = QueryParameters.parse(query, "name", "status", "limit", "cursor");
         String status = parameters.text("status") == null ? null
-                : parameters.oneOf("status", null, "running", "passed", "breached", "failed");
+                : parameters.oneOf("status", null, "queued", "running", "passed", "breached", "failed");
         String name = parameters.text("name");
         if (name != null && !TrafficTest.NAME.matcher(name).matches()) {
             throw ApiError.badRequest("query parameter 'name': not a test name");
