@@ -1,5 +1,6 @@
 package dev.scanflow.server.vm;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.scanflow.server.phpipam.Vlan;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +81,7 @@ public class VmSteps {
         step(jobId, "cloud-init", job -> {
             Map<String, String> config = new LinkedHashMap<>();
             Vlan vlan = jobs.subnetVlan(job.subnetId());
-            com.fasterxml.jackson.databind.JsonNode clone = proxmox.vmConfig(job.request().node(), job.vmid());
+            JsonNode clone = proxmox.vmConfig(job.request().node(), job.vmid());
             String net0 = VmNic.onVlan(clone == null || !clone.hasNonNull("net0") ? null : clone.get("net0").asText(), vlan);
             if (net0 != null) {
                 config.put("net0", net0);
