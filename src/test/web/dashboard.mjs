@@ -101,6 +101,13 @@ try {
   assert.ok(reached, 'Tab reaches the Subnets tab');
   await page.keyboard.press('Enter');
   await page.locator('#subnets').waitFor({ state: 'visible' });
+  // each subnet shows its phpIPAM VLAN; the test subnet has none and says so, and the VLAN filter keeps it under "No VLAN"
+  await page.locator('#subnet-rows tr', { hasText: subnet }).waitFor();
+  assert.ok((await page.locator('#subnet-rows tr', { hasText: subnet }).innerText()).includes('no VLAN'), 'a subnet without a VLAN says so');
+  await page.getByLabel('VLAN', { exact: true }).selectOption('none');
+  await page.locator('#subnet-rows tr', { hasText: subnet }).waitFor();
+  await page.screenshot({ path: shots + '/subnets-vlan.png', fullPage: true });
+  step('subnets show their VLAN and filter by it');
 
   assert.ok(requested.every((u) => u.startsWith(url)), 'nothing fetched from elsewhere: ' + requested.filter((u) => !u.startsWith(url)));
   assert.ok(requested.every((u) => !u.includes(token)), 'the token is in no URL');

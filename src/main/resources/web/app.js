@@ -143,14 +143,33 @@
     if (subnets.includes(chosen)) select.value = chosen;
   }
 
+  // phpIPAM's VLAN of each subnet; a number chosen in the filter is asked of the API (vlan=<number>),
+  // "No VLAN" keeps the subnets whose vlan is null; the choices grow from every VLAN seen unfiltered
+  const vlanText = (vlan) => (vlan ? vlan.number + (vlan.name ? ' (' + vlan.name + ')' : '') : 'no VLAN');
+  function addVlanChoices(items) {
+    const select = $('subnet-vlan');
+    const known = new Set([...select.options].map((o) => o.value));
+    for (const vlan of items.map((s) => s.vlan).filter(Boolean).sort((a, b) => a.number - b.number)) {
+      if (known.has(String(vlan.number))) continue;
+      known.add(String(vlan.number));
+      const option = document.createElement('option');
+      option.value = String(vlan.number);
+      option.textContent = vlanText(vlan);
+      select.appendChild(option);
+    }
+  }
+
   async function loadSubnets() {
-    const subnets = await api('/api/v1/subnets');
+    const chosen = $('subnet-vlan').value;
+    const subnets = await api('/api/v1/subnets' + (/^[0-9]+$/.test(chosen) ? '?vlan=' + chosen : ''));
+    if (!/^[0-9]+$/.test(chosen)) addVlanChoices(subnets.items);
     const rows = $('subnet-rows');
     rows.replaceChildren();
-    for (const s of subnets.items) {
+    for (const s of subnets.items.filter((item) => chosen !== 'none' || !item.vlan)) {
       const tr = document.createElement('tr');
       cell(tr, s.site);
       cell(tr, s.cidr);
+      cell(tr, vlanText(s.vlan));
       cell(tr, s.hostsUp);
       cell(tr, s.openPorts);
       cell(tr, s.activeAlerts);
@@ -159,6 +178,8 @@
       rows.appendChild(tr);
     }
   }
+
+  $('subnet-vlan').addEventListener('change', () => { loadSubnets().catch(() => {}); });
 
   async function loadHosts(subnet) {
     const hosts = await api('/api/v1/subnets/' + subnet.subnetId + '/hosts?site=' + encodeURIComponent(subnet.site));

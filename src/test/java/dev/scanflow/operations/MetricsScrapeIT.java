@@ -45,17 +45,21 @@ public class MetricsScrapeIT {
         assumeTrue(ObservedHealthIT.onPath("nmap") || "true".equals(System.getenv("CI")), "nmap is not installed");
         TestPhpipam phpipam = TestPhpipam.create();
         long agent = phpipam.insertAgent("site-metrics", CODE);
-        phpipam.insertSubnet(Cidr.parse("127.0.0.0/30"), agent, true, true);
+        long onVlan = phpipam.insertSubnet(Cidr.parse("127.0.0.0/30"), agent, true, true);
+        phpipam.insertSubnet(Cidr.parse("127.0.0.4/30"), agent, true, true); // on no VLAN
+        long vlan = phpipam.insert("INSERT INTO vlans (domainId, name, number, description) VALUES (1, 'lab-metrics', 20, 'test')");
+        phpipam.execute("UPDATE subnets SET vlanId = ? WHERE id = ?", vlan, onVlan);
         Properties agentSettings = new Properties();
         agentSettings.setProperty("scanflow.agent.code", CODE);
         agentSettings.setProperty("scanflow.agent.token", TOKEN);
-        agentSettings.setProperty("scanflow.agent.subnets", "127.0.0.0/30");
+        agentSettings.setProperty("scanflow.agent.subnets", "127.0.0.0/30,127.0.0.4/30");
         agentSettings.setProperty("scanflow.agent.schedule", "0 0 0 1 1 ? 2099");
         try (ServerUnderTest server = ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN), new Properties(), agentSettings)) {
-            phpipam.awaitReports(1, Duration.ofSeconds(90));
+            phpipam.awaitReports(2, Duration.ofSeconds(90));
             assertEquals(401, server.post("/api/v1/reports", "{}".getBytes(StandardCharsets.UTF_8), "Bearer wrong").status());
 
-            String scrape = awaitScrape(server, "scanflow_subnet_hosts_up{", Duration.ofSeconds(40));
+            String scrape = awaitScrape(server, "scanflow_subnet_hosts_up{site=\"site-metrics\",subnet=\"127.0.0.4/30\"",
+                    Duration.ofSeconds(40));
             Files.writeString(HOME.resolve("target/metrics-scrape.txt"), scrape);
 
             assertSample(scrape, "scanflow_reports_total{outcome=\"accepted\",reason=\"applied\"}", 1);
@@ -68,7 +72,11 @@ public class MetricsScrapeIT {
             assertSample(scrape, "scanflow_agent_deliveries_total{outcome=\"accepted\"}", 1);
             assertSample(scrape, "scanflow_changes_total{type=\"host_new\"}", 1);
             assertTrue(scrape.contains("scanflow_subnet_last_scan_timestamp_seconds{site=\"site-metrics\",subnet=\"127.0.0.0/30\"}"), "last scan per subnet");
-            assertTrue(scrape.contains("scanflow_subnet_hosts_up{site=\"site-metrics\",subnet=\"127.0.0.0/30\"}"), "hosts up per subnet");
+            // phpIPAM's VLAN of the subnet as a label, "none" for a subnet without one
+            for (String gauge : List.of("scanflow_subnet_hosts_up", "scanflow_subnet_open_ports", "scanflow_subnet_open_alerts")) {
+                assertTrue(scrape.contains(gauge + "{site=\"site-metrics\",subnet=\"127.0.0.0/30\",vlan=\"20\"}"), gauge + " on VLAN 20");
+                assertTrue(scrape.contains(gauge + "{site=\"site-metrics\",subnet=\"127.0.0.4/30\",vlan=\"none\"}"), gauge + " on no VLAN");
+            }
             assertFalse(Pattern.compile("\\{[^}]*[a-z][A-Z]").matcher(scrape.replaceAll("\"[^\"]*\"", "\"\"")).find(),
                     "no camelCase label names");
 

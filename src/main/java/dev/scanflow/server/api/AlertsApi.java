@@ -50,9 +50,9 @@ public class AlertsApi {
         this.recorder = Objects.requireNonNull(recorder, "recorder");
     }
 
-    /** GET /api/v1/alerts?site=&subnet=&status=open,acknowledged&severity=high&limit=&cursor=. */
+    /** GET /api/v1/alerts?site=&subnet=&vlan=&status=open,acknowledged&severity=high&limit=&cursor=. */
     public Page<AlertView> list(@Header(Exchange.HTTP_QUERY) String query) {
-        QueryParameters parameters = QueryParameters.parse(query, "site", "subnet", "status", "severity", "limit", "cursor");
+        QueryParameters parameters = QueryParameters.parse(query, "site", "subnet", "status", "severity", "limit", "cursor", "vlan");
         String site = parameters.site();
         Long subnet = parameters.positiveLong("subnet");
         Set<AlertStatus> statuses = parameters.list("status", AlertsApi::status, "an alert status: open, acknowledged or resolved");
@@ -65,7 +65,8 @@ public class AlertsApi {
                 throw QueryParameters.bad("severity", severityText, "a severity: info, low, medium, high or critical");
             }
         }
-        AlertQuery request = new AlertQuery(site, subnet, statuses, severity, parameters.cursor(), parameters.limit());
+        AlertQuery request = new AlertQuery(site, subnet, statuses, severity, parameters.cursor(), parameters.limit(),
+                parameters.vlan());
         Page<dev.scanflow.server.alert.Alert> page;
         try {
             page = queries.alerts(request);

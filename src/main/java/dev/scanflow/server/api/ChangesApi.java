@@ -16,7 +16,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
 /**
- * GET /api/v1/changes: the change log, by site, subnet, host, time range and type, newest or oldest first,
+ * GET /api/v1/changes: the change log, by site, subnet, phpIPAM VLAN, host, time range and type, newest or oldest first,
  * paged by cursor (keyset on observation time and id, so pages stay stable while scans keep adding changes).
  */
 public class ChangesApi {
@@ -31,7 +31,7 @@ public class ChangesApi {
 
     public Page<RecordedChange> list(@Header(Exchange.HTTP_QUERY) String query) {
         QueryParameters parameters = QueryParameters.parse(query, "site", "subnet", "address", "from", "until", "type",
-                "order", "limit", "cursor");
+                "order", "limit", "cursor", "vlan");
         String site = parameters.site();
         Long subnet = parameters.positiveLong("subnet");
         HostAddress address = parameters.address("address");
@@ -47,7 +47,8 @@ public class ChangesApi {
         boolean newestFirst = parameters.oneOf("order", "newest", "newest", "oldest").equals("newest");
         int limit = parameters.limit();
         String cursor = parameters.cursor();
-        ChangeQuery request = new ChangeQuery(site, subnet, address, from, until, types, newestFirst, cursor, limit);
+        Integer vlan = parameters.vlan();
+        ChangeQuery request = new ChangeQuery(site, subnet, address, from, until, types, newestFirst, cursor, limit, vlan);
         try {
             return queries.changes(request);
         } catch (IllegalArgumentException e) {

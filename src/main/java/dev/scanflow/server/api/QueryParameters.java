@@ -1,6 +1,7 @@
 package dev.scanflow.server.api;
 
 import dev.scanflow.server.delta.HostAddress;
+import dev.scanflow.server.phpipam.Vlan;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -101,6 +102,21 @@ public final class QueryParameters {
             // refused below
         }
         throw bad(name, value, "a positive whole number");
+    }
+
+    /** A phpIPAM VLAN number (the 802.1Q tag), 1 to 4094; null when the parameter is absent. */
+    public Integer vlan() {
+        String value = text("vlan");
+        if (value == null) {
+            return null;
+        }
+        if (value.matches("[0-9]{1,4}")) {
+            int number = Integer.parseInt(value);
+            if (number >= Vlan.MIN && number <= Vlan.MAX) {
+                return number;
+            }
+        }
+        throw bad("vlan", value, "a VLAN number from " + Vlan.MIN + " to " + Vlan.MAX);
     }
 
     /** An ISO-8601 instant: 2026-11-22T08:00:00Z, or with an offset, 2026-11-22T09:00:00+01:00. */

@@ -25,10 +25,10 @@ public class SubnetsApi {
         this.locator = Objects.requireNonNull(locator, "locator");
     }
 
-    /** GET /api/v1/subnets[?site=]: every tracked (site, subnet) with what is known of it now. */
+    /** GET /api/v1/subnets[?site=][&vlan=]: every tracked (site, subnet) with its VLAN and what is known of it now. */
     public Items<SubnetView> list(@Header(Exchange.HTTP_QUERY) String query) {
-        QueryParameters parameters = QueryParameters.parse(query, "site");
-        return new Items<>(queries.subnets(parameters.site()));
+        QueryParameters parameters = QueryParameters.parse(query, "site", "vlan");
+        return new Items<>(queries.subnets(parameters.site(), parameters.vlan()));
     }
 
     /** GET /api/v1/subnets/{subnetId}[?site=]. */

@@ -9,9 +9,14 @@ import java.util.Set;
  *
  * @param minSeverity this severity or worse
  * @param after       the {@link Page#next()} cursor of the previous page, or null
+ * @param vlan        only subnets phpIPAM puts on this VLAN number (1-4094), or null for all
  */
 public record AlertQuery(String site, Long subnetId, Set<AlertStatus> statuses, Severity minSeverity, String after,
-                         int limit) {
+                         int limit, Integer vlan) {
+
+    public AlertQuery(String site, Long subnetId, Set<AlertStatus> statuses, Severity minSeverity, String after, int limit) {
+        this(site, subnetId, statuses, minSeverity, after, limit, null);
+    }
 
     public AlertQuery {
         statuses = statuses == null ? Set.of() : Set.copyOf(statuses);

@@ -12,9 +12,15 @@ import java.util.Set;
  * @param from    observed at or after (inclusive)
  * @param until   observed before (exclusive)
  * @param after   the {@link Page#next()} cursor of the previous page, or null for the first page
+ * @param vlan    only subnets phpIPAM puts on this VLAN number (1-4094), or null for all
  */
 public record ChangeQuery(String site, Long subnetId, HostAddress address, Instant from, Instant until,
-                          Set<ChangeType> types, boolean newestFirst, String after, int limit) {
+                          Set<ChangeType> types, boolean newestFirst, String after, int limit, Integer vlan) {
+
+    public ChangeQuery(String site, Long subnetId, HostAddress address, Instant from, Instant until,
+                       Set<ChangeType> types, boolean newestFirst, String after, int limit) {
+        this(site, subnetId, address, from, until, types, newestFirst, after, limit, null);
+    }
 
     public ChangeQuery {
         types = types == null ? Set.of() : Set.copyOf(types);

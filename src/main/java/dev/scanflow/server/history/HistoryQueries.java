@@ -12,6 +12,7 @@ import dev.scanflow.server.delta.Change;
 import dev.scanflow.server.delta.ChangeType;
 import dev.scanflow.server.delta.HostAddress;
 import dev.scanflow.server.delta.SubnetKey;
+import dev.scanflow.server.phpipam.Vlan;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -94,21 +95,32 @@ public final class HistoryQueries {
 
     /** Every tracked (site, subnet), of one site when {@code site} is not null. */
     public List<SubnetView> subnets(String site) {
-        Query query = new Query().sql("SELECT s.site, s.subnet_id, s.cidr, s.version, s.last_scan_id, s.last_scan_start,"
-                + " s.updated_at,"
+        return subnets(site, null);
+    }
+
+    /**
+     * Every tracked (site, subnet), of one site when {@code site} is not null, on phpIPAM VLAN number {@code vlan}
+     * when it is not null; each with its phpIPAM VLAN (read from phpIPAM now, not from when it was scanned).
+     */
+    public List<SubnetView> subnets(String site, Integer vlan) {
+        Query query = new Query().sql("SELECT s.site, s.subnet_id, s.cidr, pv.number AS vlan_number, pv.name AS vlan_name,"
+                + " s.version, s.last_scan_id, s.last_scan_start, s.updated_at,"
                 + " (SELECT COUNT(*) FROM " + t("host_state") + " h WHERE h.subnet_ref = s.id AND h.status = 'up') AS hosts_up,"
                 + " (SELECT COUNT(*) FROM " + t("host_state") + " h WHERE h.subnet_ref = s.id AND h.status = 'gone') AS hosts_gone,"
                 + " (SELECT COUNT(*) FROM " + t("port_state") + " p WHERE p.subnet_ref = s.id AND p.status = 'open') AS open_ports,"
                 + " (SELECT COUNT(*) FROM " + t("alerts") + " a WHERE a.subnet_ref = s.id AND a.status <> 'resolved') AS active_alerts"
-                + " FROM " + t("tracked_subnets") + " s");
+                + " FROM " + t("tracked_subnets") + " s" + Vlan.joinBySubnetId("s.subnet_id", "ps", "pv") + " WHERE 1 = 1");
         if (site != null) {
-            query.sql(" WHERE s.site = ?", site);
+            query.sql(" AND s.site = ?", site);
+        }
+        if (vlan != null) {
+            query.sql(" AND pv.number = ?", vlan);
         }
         query.sql(" ORDER BY s.site, s.subnet_id");
         return list("subnets", query, rows -> {
             String scan = rows.getString("last_scan_id");
             return new SubnetView(rows.getString("site"), rows.getLong("subnet_id"), rows.getString("cidr"),
-                    rows.getLong("version"), scan == null ? null : UUID.fromString(scan), time(rows, "last_scan_start"),
+                    Vlan.read(rows, "vlan_number", "vlan_name"), rows.getLong("version"), scan == null ? null : UUID.fromString(scan), time(rows, "last_scan_start"),
                     time(rows, "updated_at"), rows.getLong("hosts_up"), rows.getLong("hosts_gone"),
                     rows.getLong("open_ports"), rows.getLong("active_alerts"));
         });
@@ -241,6 +253,9 @@ public final class HistoryQueries {
         if (request.subnetId() != null) {
             query.sql(" AND s.subnet_id = ?", request.subnetId());
         }
+        if (request.vlan() != null) {
+            query.sql(" AND s.subnet_id IN (" + Vlan.SUBNETS_ON_NUMBER + ")", request.vlan());
+        }
         if (request.address() != null) {
             query.sql(" AND c.address = ?", (Object) request.address().bytes());
         }
@@ -322,6 +337,9 @@ public final class HistoryQueries {
         }
         if (request.subnetId() != null) {
             query.sql(" AND s.subnet_id = ?", request.subnetId());
+        }
+        if (request.vlan() != null) {
+            query.sql(" AND s.subnet_id IN (" + Vlan.SUBNETS_ON_NUMBER + ")", request.vlan());
         }
         if (!request.statuses().isEmpty()) {
             List<String> statuses = request.statuses().stream().map(AlertStatus::label).sorted().toList();

@@ -2,6 +2,7 @@ package dev.scanflow.server.metrics;
 
 import dev.scanflow.server.history.HistoryQueries;
 import dev.scanflow.server.history.SubnetView;
+import dev.scanflow.server.phpipam.Vlan;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per-site and per-subnet gauges. A site is a phpIPAM scan agent (by name) and a subnet is a CIDR phpIPAM
- * assigned to it, so the label values come from phpIPAM's configuration, never from a report. At most
+ * assigned to it, so the label values come from phpIPAM's configuration, never from a report. The gauges read from
+ * the current state (hosts up, open ports, open alerts) also carry {@code vlan}: phpIPAM's VLAN number of the
+ * subnet, or "none" when it has none, so a dashboard can filter by VLAN. At most
  * {@link #MAX_SUBNETS} (site, subnet) pairs and {@link #MAX_SITES} sites are exported; past that a WARN line
  * says so once and the rest is left out (the operator API still has every subnet).
  */
@@ -109,7 +112,9 @@ public final class SiteGauges {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         for (SubnetView view : subnets) {
             long number = value.applyAsLong(view);
-            rows.add(MultiGauge.Row.of(Tags.of("site", view.site(), "subnet", view.cidr()), number));
+            // the VLAN follows from the subnet, so the label adds no series; a VLAN changed in phpIPAM replaces the row
+            rows.add(MultiGauge.Row.of(Tags.of("site", view.site(), "subnet", view.cidr(), "vlan", Vlan.label(view.vlan())),
+                    number));
         }
         return rows;
     }

@@ -2,6 +2,7 @@ package dev.scanflow.server.monitoring;
 
 import dev.scanflow.net.Cidr;
 import dev.scanflow.net.IpAddress;
+import dev.scanflow.server.phpipam.Vlan;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -100,7 +101,7 @@ final class TargetSources {
         Map<Long, SubnetInfo> found = new HashMap<>();
         for (List<Long> batch : batches(new ArrayList<>(ids))) {
             query("SELECT s.id, s.subnet, s.mask, v.number, v.name, a.name FROM subnets s"
-                    + " LEFT JOIN vlans v ON v.vlanId = s.vlanId LEFT JOIN scanAgents a ON a.id = s.scanAgent"
+                    + Vlan.join("s", "v") + " LEFT JOIN scanAgents a ON a.id = s.scanAgent"
                     + " WHERE s.id IN (" + marks(batch.size()) + ")", batch, row -> {
                         SubnetInfo info = subnet(row);
                         if (info != null) {
@@ -115,7 +116,7 @@ final class TargetSources {
     List<SubnetInfo> allSubnets() throws SQLException {
         List<SubnetInfo> found = new ArrayList<>();
         query("SELECT s.id, s.subnet, s.mask, v.number, v.name, a.name FROM subnets s"
-                + " LEFT JOIN vlans v ON v.vlanId = s.vlanId LEFT JOIN scanAgents a ON a.id = s.scanAgent"
+                + Vlan.join("s", "v") + " LEFT JOIN scanAgents a ON a.id = s.scanAgent"
                 + " WHERE s.isFolder = 0", List.of(), row -> {
                     SubnetInfo info = subnet(row);
                     if (info != null) {
@@ -154,8 +155,9 @@ final class TargetSources {
         try {
             int version = value.compareTo(IPV4_LIMIT) < 0 && prefix <= 32 ? 4 : 6;
             Cidr cidr = new Cidr(new IpAddress(version, value), prefix);
-            Integer number = (Integer) row.getObject(4, Integer.class);
-            return new SubnetInfo(row.getLong(1), cidr, number, row.getString(5), row.getString(6));
+            Vlan vlan = Vlan.read(row, 4, 5);
+            return new SubnetInfo(row.getLong(1), cidr, vlan == null ? null : vlan.number(), vlan == null ? null : vlan.name(),
+                    row.getString(6));
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -1,6 +1,7 @@
 package dev.scanflow.server.vm;
 
 import dev.scanflow.server.api.ApiError;
+import dev.scanflow.server.phpipam.Vlan;
 import dev.scanflow.server.store.Transaction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -113,6 +114,19 @@ public class VmJobs {
                     throw new ApiError(422, "this Idempotency-Key was used for a different request (job " + row.getString("job_id") + ")");
                 }
                 return load(row.getString("job_id"));
+            }
+        }
+    }
+
+    /** phpIPAM's VLAN of the subnet now, or null when it has none. */
+    public Vlan subnetVlan(long subnetId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement find = connection.prepareStatement("SELECT v.number, v.name FROM subnets s"
+                     + Vlan.join("s", "v") + " WHERE s.id = ?")) {
+            find.setQueryTimeout(DB_TIMEOUT_SECONDS);
+            find.setLong(1, subnetId);
+            try (ResultSet row = find.executeQuery()) {
+                return row.next() ? Vlan.read(row, 1, 2) : null;
             }
         }
     }

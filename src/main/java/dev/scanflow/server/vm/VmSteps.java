@@ -1,5 +1,7 @@
 package dev.scanflow.server.vm;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scanflow.server.phpipam.Vlan;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -71,10 +73,19 @@ public class VmSteps {
         });
     }
 
-    /** cloud-init and size: ipconfig0, DNS, user, SSH keys, cores and memory in one asynchronous config update. */
+    /**
+     * cloud-init, size and network: ipconfig0, DNS, user, SSH keys, cores, memory and net0 on the subnet's phpIPAM
+     * VLAN ({@link VmNic}) in one asynchronous config update.
+     */
     public void cloudInit(@ExchangeProperty("vmJobId") String jobId) throws SQLException {
         step(jobId, "cloud-init", job -> {
             Map<String, String> config = new LinkedHashMap<>();
+            Vlan vlan = jobs.subnetVlan(job.subnetId());
+            JsonNode clone = proxmox.vmConfig(job.request().node(), job.vmid());
+            String net0 = VmNic.onVlan(clone == null || !clone.hasNonNull("net0") ? null : clone.get("net0").asText(), vlan);
+            if (net0 != null) {
+                config.put("net0", net0);
+            }
             config.put("cores", Integer.toString(job.request().cores()));
             config.put("memory", Integer.toString(job.request().memory()));
             config.put("ipconfig0", "ip=" + job.address() + "/" + job.prefix() + (job.gateway() == null ? "" : ",gw=" + job.gateway()));
@@ -91,7 +102,8 @@ public class VmSteps {
             config.put("sshkeys", URLEncoder.encode(String.join("\n", job.request().sshKeys()), StandardCharsets.UTF_8)
                     .replace("+", "%20"));
             String upid = proxmox.configure(job.request().node(), job.vmid(), config);
-            return config.get("ipconfig0") + ", " + tasks.awaitOk(job.jobId(), job.request().node(), upid);
+            return config.get("ipconfig0") + ", " + VmNic.describe(vlan) + ", "
+                    + tasks.awaitOk(job.jobId(), job.request().node(), upid);
         });
     }
 

@@ -102,6 +102,13 @@ class OperatorApiIT {
         Properties extra = new Properties();
         extra.setProperty("scanflow.server.api-token", TOKEN);
         extra.setProperty("scanflow.phpipam.time-zone", "Europe/Berlin");
+        // phpIPAM's rows of the tracked subnets: 21 on VLAN 20, 22 on VLAN 30, 23 on none (vlanId 0, as phpIPAM writes it)
+        long servers = phpipam.insert("INSERT INTO vlans (domainId, name, number, description) VALUES (1, 'servers', 20, 'test')");
+        long dmz = phpipam.insert("INSERT INTO vlans (domainId, name, number, description) VALUES (1, 'dmz', 30, 'test')");
+        String subnetRow = "INSERT INTO subnets (id, subnet, mask, sectionId, description, vlanId) VALUES (?, ?, ?, 1, 'test subnet', ?)";
+        phpipam.execute(subnetRow, 21, Cidr.parse("10.5.0.0/24").network().decimal(), "24", servers);
+        phpipam.execute(subnetRow, 22, Cidr.parse("10.6.0.0/24").network().decimal(), "24", dmz);
+        phpipam.execute(subnetRow, 23, Cidr.parse("10.7.0.0/24").network().decimal(), "24", 0);
         server = ServerUnderTest.start(phpipam, Map.of(), extra);
 
         dataSource = new BasicDataSource();
@@ -372,6 +379,57 @@ class OperatorApiIT {
         assertEquals(List.of("site-b/22", "site-b/23"), StreamSupport.stream(ok("/api/v1/subnets?site=site-b").get("items").spliterator(), false)
                 .map(n -> n.get("site").asText() + "/" + n.get("subnetId").asText()).toList());
         assertEquals(0, ok("/api/v1/subnets?site=nobody").get("items").size());
+    }
+
+    // --- VLANs -----------------------------------------------------------------------------------------
+
+    @Test
+    void subnetsCarryTheirPhpipamVlanOrSayTheyHaveNone() {
+        JsonNode all = ok("/api/v1/subnets").get("items");
+        List<String> vlans = new ArrayList<>();
+        for (JsonNode subnet : all) {
+            assertTrue(subnet.has("vlan"), "the key is there even without a VLAN: " + subnet);
+            vlans.add(subnet.get("subnetId").asText() + ":" + subnet.get("vlan"));
+        }
+        assertEquals(List.of("21:{\"number\":20,\"name\":\"servers\"}", "22:{\"number\":30,\"name\":\"dmz\"}",
+                "23:null", "23:null"), vlans);
+        assertEquals(20, ok("/api/v1/subnets/21").get("vlan").get("number").asInt());
+        assertEquals("dmz", ok("/api/v1/subnets/22").get("vlan").get("name").asText());
+        assertTrue(ok("/api/v1/subnets/23?site=site-c").get("vlan").isNull());
+    }
+
+    @Test
+    void subnetsChangesAndAlertsFilterByVlan() {
+        assertEquals(List.of("site-a/21"), StreamSupport.stream(ok("/api/v1/subnets?vlan=20").get("items").spliterator(), false)
+                .map(n -> n.get("site").asText() + "/" + n.get("subnetId").asText()).toList());
+        assertEquals(List.of("site-b/22"), StreamSupport.stream(ok("/api/v1/subnets?vlan=30&site=site-b").get("items").spliterator(), false)
+                .map(n -> n.get("site").asText() + "/" + n.get("subnetId").asText()).toList());
+        assertEquals(0, ok("/api/v1/subnets?vlan=30&site=site-a").get("items").size());
+        assertEquals(0, ok("/api/v1/subnets?vlan=4094").get("items").size(), "a VLAN no subnet is on");
+
+        JsonNode onDmz = ok("/api/v1/changes?vlan=30&limit=1000").get("items");
+        assertTrue(onDmz.size() > 0);
+        onDmz.forEach(change -> assertEquals(22, change.get("subnetId").asInt(), change.toString()));
+        JsonNode onServers = ok("/api/v1/changes?vlan=20&limit=1000").get("items");
+        assertEquals(ok("/api/v1/changes?subnet=21&limit=1000").get("items").size(), onServers.size());
+        onServers.forEach(change -> assertEquals(21, change.get("subnetId").asInt(), change.toString()));
+
+        JsonNode dmzAlerts = ok("/api/v1/alerts?vlan=30").get("items");
+        assertEquals(1, dmzAlerts.size(), dmzAlerts.toString());
+        assertEquals("critical", dmzAlerts.get(0).get("severity").asText());
+        JsonNode serverAlerts = ok("/api/v1/alerts?vlan=20&limit=1000").get("items");
+        assertEquals(ok("/api/v1/alerts?subnet=21&limit=1000").get("items").size(), serverAlerts.size());
+        assertTrue(serverAlerts.size() > 0);
+        serverAlerts.forEach(alert -> assertEquals(21, alert.get("subnetId").asInt(), alert.toString()));
+    }
+
+    @Test
+    void aVlanOutside1To4094IsA400() {
+        for (String path : List.of("/api/v1/subnets", "/api/v1/changes", "/api/v1/alerts")) {
+            for (String bad : List.of("0", "4095", "-1", "twenty", "20.5", "99999999999", "0020x")) {
+                assertError(get(path + "?vlan=" + bad), 400, "'vlan'", "a VLAN number from 1 to 4094");
+            }
+        }
     }
 
     @Test

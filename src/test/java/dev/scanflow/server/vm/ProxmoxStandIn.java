@@ -22,6 +22,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -161,7 +162,8 @@ final class ProxmoxStandIn implements AutoCloseable {
             }
         }
         Map<String, String> template = new TreeMap<>(Map.of("name", "debian-12-tmpl", "template", "1", "cores", "1",
-                "memory", "1024", "scsi0", "local-lvm:base-9000-disk-0,size=4G", "ide2", "local-lvm:cloudinit"));
+                "memory", "1024", "scsi0", "local-lvm:base-9000-disk-0,size=4G", "ide2", "local-lvm:cloudinit",
+                "net0", "virtio=BC:24:11:00:90:00,bridge=vmbr0,firewall=1"));
         vms.put(TEMPLATE, new Vm(NODE, template, "stopped", null));
         server.createContext("/api2/json/", this::handle);
         server.setExecutor(Executors.newFixedThreadPool(4));
@@ -256,6 +258,11 @@ final class ProxmoxStandIn implements AutoCloseable {
 
     List<String> violations() {
         return List.copyOf(violations);
+    }
+
+    /** Takes out the violations a test provoked on purpose; true when there was one. */
+    boolean expectViolation(String fragment) {
+        return violations.removeIf(v -> v.contains(fragment));
     }
 
     List<String> requests() {
@@ -425,6 +432,9 @@ final class ProxmoxStandIn implements AutoCloseable {
                 config.put("description", p.get("description"));
             }
             config.put("scsi0", "local-lvm:vm-" + newId + "-disk-0,size=4G");
+            // a clone gets NICs with new MAC addresses (Proxmox's BC:24:11 prefix)
+            config.computeIfPresent("net0", (key, nic) -> nic.replaceFirst("=BC:24:11:[0-9A-F:]{8}",
+                    String.format("=BC:24:11:%02X:%02X:%02X", (newId >> 16) & 0xFF, (newId >> 8) & 0xFF, newId & 0xFF)));
             vms.put(newId, new Vm(NODE, config, "stopped", "clone"));
             reply(exchange, 200, null, null, JSON.getNodeFactory().textNode(task("qmclone", newId)));
             return;
@@ -563,6 +573,9 @@ final class ProxmoxStandIn implements AutoCloseable {
         if (schema.has("pattern") && !Pattern.compile(schema.get("pattern").asText()).matcher(value).find()) {
             return "value does not match the regex pattern";
         }
+        if ("pve-qm-net".equals(schema.path("format").asText())) {
+            return netProblem(value);
+        }
         if ("urlencoded".equals(schema.path("format").asText())) {
             // Proxmox uri_unescapes sshkeys and then checks each line as an OpenSSH public key
             if (value.matches(".*[\\s+].*")) {
@@ -581,6 +594,43 @@ final class ProxmoxStandIn implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    private static final Set<String> NIC_MODELS = Set.of("e1000", "e1000e", "rtl8139", "virtio", "vmxnet3");
+    private static final Set<String> NIC_OPTIONS = Set.of("model", "bridge", "firewall", "link_down", "macaddr", "mtu", "queues",
+            "rate", "tag", "trunks");
+
+    /**
+     * Proxmox's pve-qm-net property string: a model (as "model=" or as "&lt;model&gt;=&lt;mac&gt;"), known keys only,
+     * {@code tag=<integer> (1 - 4094)} as the API viewer documents it; answered as Proxmox words a format error.
+     */
+    private static String netProblem(String value) {
+        boolean model = false;
+        for (String part : value.split(",", -1)) {
+            int eq = part.indexOf('=');
+            String key = eq < 0 ? "model" : part.substring(0, eq);
+            String option = eq < 0 ? part : part.substring(eq + 1);
+            if (NIC_MODELS.contains(key) || key.equals("model")) {
+                if (model || !NIC_MODELS.contains(key.equals("model") ? option : key)) {
+                    return "invalid format - format error\nnet0.model: value '" + option + "' does not have a value in the enumeration";
+                }
+                model = true;
+            } else if (!NIC_OPTIONS.contains(key)) {
+                return "invalid format - format error\nnet0." + key + ": property is not defined in schema";
+            } else if (key.equals("tag")) {
+                if (!option.matches("-?[0-9]+")) {
+                    return "invalid format - format error\nnet0.tag: type check ('integer') failed - got '" + option + "'";
+                }
+                long tag = Long.parseLong(option);
+                if (tag < 1) {
+                    return "invalid format - format error\nnet0.tag: value must have a minimum value of 1";
+                }
+                if (tag > 4094) {
+                    return "invalid format - format error\nnet0.tag: value must have a maximum value of 4094";
+                }
+            }
+        }
+        return model ? null : "invalid format - format error\nnet0.model: property is missing and it is not optional";
     }
 
     private void parseForm(String form, Map<String, String> into, String where) {

@@ -210,17 +210,10 @@ class VmProvisioningIT {
         assertNotNull(vm, "the VM exists in Proxmox");
         assertEquals("running", vm.status());
         assertNull(vm.lock());
-        Map<String, String> config = vm.config();
-        assertEquals("web-01", config.get("name"));
-        assertEquals("ScanFlow VM job " + jobId, config.get("description"));
-        assertEquals("2", config.get("cores"));
-        assertEquals("2048", config.get("memory"));
-        assertEquals("ip=" + address + "/28,gw=198.51.100.1", config.get("ipconfig0"));
-        assertEquals("192.0.2.53 192.0.2.54", config.get("nameserver"));
-        assertEquals("example.net", config.get("searchdomain"));
-        assertEquals("debian", config.get("ciuser"));
-        assertEquals(URLEncoder.encode(KEY + "\n" + KEY2, StandardCharsets.UTF_8).replace("+", "%20"), config.get("sshkeys"));
-        assertEquals("local-lvm:vm-" + vmid + "-disk-0,size=8G", config.get("scsi0"));
+        // the whole config; the subnet has no VLAN in phpIPAM, so net0 stays untagged
+        assertEquals(expectedConfig(jobId, vmid, "web-01", "ip=" + address + "/28,gw=198.51.100.1", "8G",
+                "virtio=" + mac(vmid) + ",bridge=vmbr0,firewall=1"), vm.config());
+        assertTrue(stepDetail(job, "cloud-init").contains("net0 untagged (the subnet has no VLAN in phpIPAM)"), job.toString());
 
         JsonNode event = awaitEvent(jobId);
         assertEquals("vm", event.get("kind").asText());
@@ -228,6 +221,73 @@ class VmProvisioningIT {
         assertEquals(address, event.get("address").asText());
         assertEquals(jobId, event.get("detail").get("jobId").asText());
         assertFalse(job.toString().contains(PVE_TOKEN.substring(PVE_TOKEN.indexOf('=') + 1)), "the token is never shown");
+    }
+
+    @Test
+    void aVmInASubnetOnAVlanGetsItsNicTaggedWithThatVlan() throws Exception {
+        long onVlan = phpipam.insertSubnet(Cidr.parse("198.51.100.16/28"), null, false, false);
+        gateway(onVlan, "198.51.100.17");
+        long vlan = phpipam.insert("INSERT INTO vlans (domainId, name, number, description) VALUES (1, 'lab-vms', 120, 'test')");
+        phpipam.execute("UPDATE subnets SET vlanId = ? WHERE id = ?", vlan, onVlan);
+        Reply reply = post(request(onVlan, "vlan-01", null), null);
+        assertEquals(202, reply.status(), reply.body());
+        String jobId = reply.json().get("jobId").asText();
+        JsonNode job = awaitEnd(jobId);
+        assertEquals("succeeded", job.get("status").asText(), job.toString());
+        int vmid = job.get("vmid").asInt();
+        assertEquals(expectedConfig(jobId, vmid, "vlan-01", "ip=198.51.100.18/28,gw=198.51.100.17", "4G",
+                "virtio=" + mac(vmid) + ",bridge=vmbr0,firewall=1,tag=120"), pve.snapshot().get(vmid).config());
+        assertTrue(stepDetail(job, "cloud-init").contains("net0 on VLAN 120 (lab-vms)"), job.toString());
+    }
+
+    @Test
+    void aVlanNumberProxmoxRefusesFailsTheJobAndLeavesNothingBehind() throws Exception {
+        // phpIPAM lets an administrator raise vlanMax past 4094; Proxmox's net0 tag is 1 - 4094
+        long onVlan = phpipam.insertSubnet(Cidr.parse("198.51.100.48/29"), null, false, false);
+        long vlan = phpipam.insert("INSERT INTO vlans (domainId, name, number, description) VALUES (1, 'too-high', 5000, 'test')");
+        phpipam.execute("UPDATE subnets SET vlanId = ? WHERE id = ?", vlan, onVlan);
+        Map<Integer, ProxmoxStandIn.Vm> before = pve.snapshot();
+        Reply reply = post(request(onVlan, "vlan-bad", null), null);
+        assertEquals(202, reply.status(), reply.body());
+        JsonNode job = awaitEnd(reply.json().get("jobId").asText());
+        assertEquals("failed", job.get("status").asText(), job.toString());
+        assertEquals("cloud-init", job.get("failedStep").asText(), job.toString());
+        assertTrue(job.get("error").asText().contains("net0.tag: value must have a maximum value of 4094"), job.toString());
+        assertEquals(before, pve.snapshot(), "the half-made VM is deleted");
+        assertEquals(List.of(), phpipam.rows("SELECT id FROM ipaddresses WHERE subnetId = ?", onVlan), "the address is released");
+        // the stand-in recorded the refusal; it is what this test expects, not a request ScanFlow should not make
+        assertTrue(pve.expectViolation("net0.tag: value must have a maximum value of 4094"), pve.violations().toString());
+    }
+
+    private static Map<String, String> expectedConfig(String jobId, int vmid, String name, String ipconfig, String disk, String net0) {
+        Map<String, String> expected = new java.util.TreeMap<>();
+        expected.put("name", name);
+        expected.put("description", "ScanFlow VM job " + jobId);
+        expected.put("cores", "2");
+        expected.put("memory", "2048");
+        expected.put("ipconfig0", ipconfig);
+        expected.put("nameserver", "192.0.2.53 192.0.2.54");
+        expected.put("searchdomain", "example.net");
+        expected.put("ciuser", "debian");
+        expected.put("sshkeys", URLEncoder.encode(KEY + "\n" + KEY2, StandardCharsets.UTF_8).replace("+", "%20"));
+        expected.put("scsi0", "local-lvm:vm-" + vmid + "-disk-0,size=" + disk);
+        expected.put("ide2", "local-lvm:cloudinit");
+        expected.put("net0", net0);
+        return expected;
+    }
+
+    /** The MAC address the stand-in gives a clone's NIC, as Proxmox gives each clone its own. */
+    private static String mac(int vmid) {
+        return String.format("BC:24:11:%02X:%02X:%02X", (vmid >> 16) & 0xFF, (vmid >> 8) & 0xFF, vmid & 0xFF);
+    }
+
+    private static String stepDetail(JsonNode job, String step) {
+        for (JsonNode s : job.get("steps")) {
+            if (s.get("step").asText().equals(step) && s.get("phase").asText().equals("do")) {
+                return s.path("detail").asText();
+            }
+        }
+        throw new AssertionError("no step " + step + " in " + job);
     }
 
     @Test
