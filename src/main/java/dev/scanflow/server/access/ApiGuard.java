@@ -87,7 +87,7 @@ public final class ApiGuard {
         Role needed = rule.get().role();
         if (!caller.role().covers(needed)) {
             error(context, 403, "Forbidden", rule.get().operation() + " needs the " + needed.label() + " role; token '"
-                    + caller.name() + "' is a " + caller.role().label());
+                    + caller.name() + "' has the " + caller.role().label() + " role");
             return;
         }
         context.request().headers().set("Authorization", access.pass());

@@ -214,7 +214,7 @@ class RolesIT {
                     assertLetThrough(reply, what);
                 } else {
                     assertRefused(reply, 403, what, operation.method() + " " + operation.path(),
-                            "needs the " + operation.role().label() + " role", "'roles-" + role.label() + "' is a " + role.label());
+                            "needs the " + operation.role().label() + " role", "'roles-" + role.label() + "' has the " + role.label() + " role");
                     refused++;
                 }
             }
@@ -276,13 +276,13 @@ class RolesIT {
             String path = concrete(operation.path());
             Map<String, String> asViewer = Map.of("Cookie", viewer.cookie(), "X-CSRF-Token", viewer.csrf());
             assertRefused(send(server, operation.method(), path, "{}", asViewer), 403, operation + " from a viewer's page",
-                    "needs the " + operation.role().label() + " role", "'roles-viewer' is a viewer");
+                    "needs the " + operation.role().label() + " role", "'roles-viewer' has the viewer role");
             Map<String, String> asOperator = Map.of("Cookie", operator.cookie(), "X-CSRF-Token", operator.csrf());
             Reply reply = send(server, operation.method(), path, "{}", asOperator);
             if (operation.role() == Role.OPERATOR) {
                 assertLetThrough(reply, operation + " from an operator's page");
             } else {
-                assertRefused(reply, 403, operation + " from an operator's page", "'roles-operator' is a operator");
+                assertRefused(reply, 403, operation + " from an operator's page", "'roles-operator' has the operator role");
             }
             assertRefused(send(server, operation.method(), path, "{}", Map.of("Cookie", operator.cookie())), 403,
                     operation + " without the CSRF token", "X-CSRF-Token");
