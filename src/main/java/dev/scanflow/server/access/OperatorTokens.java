@@ -81,6 +81,18 @@ public final class OperatorTokens {
         return match;
     }
 
+    /**
+     * Whether a caller authenticated earlier (a dashboard session) still holds a token: its name is still in the
+     * file with the same role, or it is the api-token. A revoked token's sessions end at their next request.
+     */
+    public boolean stillValid(Caller caller) {
+        reload(false);
+        if (caller.name().equals(API_TOKEN_NAME) && caller.role() == Role.ADMIN) {
+            return apiToken != null;
+        }
+        return entries.stream().anyMatch(entry -> entry.name().equals(caller.name()) && entry.role() == caller.role());
+    }
+
     private void reload(boolean atStart) {
         if (file == null) {
             return;

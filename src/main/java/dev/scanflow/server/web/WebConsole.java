@@ -63,6 +63,11 @@ public class WebConsole implements ApiGuard.Sessions {
         if (session.isEmpty()) {
             return Optional.empty();
         }
+        if (!tokens.stillValid(session.get().caller())) {
+            // the token that logged in was revoked (or given another role): its sessions end with it
+            sessions.close(session.get().id());
+            return Optional.empty();
+        }
         if (context.request().method() != HttpMethod.GET && context.request().method() != HttpMethod.HEAD) {
             String presented = context.request().getHeader("X-CSRF-Token");
             if (presented == null || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),

@@ -44,9 +44,14 @@ class OperatorTokensTest {
         assertEquals(401, assertThrows(ApiError.class, () -> tokens.authenticate("Bearer " + viewer)).getStatus(),
                 "issuing again replaces the name's token");
         assertEquals(Map.of("grafana", Role.OPERATOR, "ops-lead", Role.ADMIN), file.list());
+        OperatorTokens.Caller lead = tokens.authenticate("Bearer " + admin);
+        assertTrue(tokens.stillValid(lead));
         assertEquals(1, file.revoke("ops-lead"));
         Files.setLastModifiedTime(file.path(), FileTime.from(Instant.now().plusSeconds(10)));
         assertEquals(401, assertThrows(ApiError.class, () -> tokens.authenticate("Bearer " + admin)).getStatus());
+        assertFalse(tokens.stillValid(lead), "a revoked token's sessions end");
+        assertFalse(tokens.stillValid(new OperatorTokens.Caller("grafana", Role.VIEWER)), "nor do they keep an old role");
+        assertTrue(tokens.stillValid(new OperatorTokens.Caller("api-token", Role.ADMIN)));
     }
 
     @Test

@@ -319,11 +319,19 @@ class RolesIT {
     }
 
     @Test
-    void aTokenIssuedWhileTheServerRunsWorksWithoutARestart() throws Exception {
+    void aTokenIssuedWhileTheServerRunsWorksWithoutARestartAndRevokedEndsItsSessions() throws Exception {
         String token = new OperatorTokenFile(tokensFile).issue("late-comer", Role.OPERATOR);
         Files.setLastModifiedTime(tokensFile, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 2000));
         Reply reply = send(server, "POST", "/api/v1/alerts/424242/acknowledge", "{\"by\":\"late\"}", bearer(token));
         assertEquals(404, reply.status(), reply.body());
         assertNotNull(reply.json().get("message"));
+
+        Session session = login(server, token);
+        assertEquals(200, send(server, "GET", "/api/v1/alerts", null, Map.of("Cookie", session.cookie())).status());
+        assertEquals(1, new OperatorTokenFile(tokensFile).revoke("late-comer"));
+        Files.setLastModifiedTime(tokensFile, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 4000));
+        assertEquals(401, send(server, "GET", "/api/v1/alerts", null, bearer(token)).status(), "revoked");
+        assertEquals(401, send(server, "GET", "/api/v1/alerts", null, Map.of("Cookie", session.cookie())).status(),
+                "a revoked token's dashboard session ends with it");
     }
 }
