@@ -5,6 +5,11 @@
 (() => {
   const $ = (id) => document.getElementById(id);
   let csrf = null;
+  // the session's role (viewer, operator, admin): buttons the role may not use are not shown; the server refuses
+  // them anyway (403)
+  let role = 'viewer';
+  const ROLES = ['viewer', 'operator', 'admin'];
+  const may = (needed) => ROLES.indexOf(role) >= ROLES.indexOf(needed);
   let stream = null;
 
   const text = (value) => (value === null || value === undefined ? '' : String(value));
@@ -54,6 +59,7 @@
     $('login-view').hidden = true;
     $('main').hidden = false;
     $('logout').hidden = false;
+    $('scan-form').hidden = !may('operator');
     connect();
     await Promise.all([loadFleet(), loadEnrolments(), loadSubnets(), loadChanges(), loadAlerts(), loadJobs()]).catch(() => {});
   }
@@ -71,7 +77,7 @@
       $('login-error').textContent = (await response.json()).message;
       return;
     }
-    csrf = (await response.json()).csrf;
+    ({ csrf, role } = await response.json());
     showMain();
   });
 
@@ -117,8 +123,8 @@
       cell(tr, when(e.requestedAt));
       cell(tr, e.id, 'id');
       const actions = cell(tr, '');
-      actions.appendChild(button('Approve', () => decide(e.id, 'approve'), 'Approve agent ' + e.agent));
-      actions.appendChild(button('Reject', () => decide(e.id, 'reject'), 'Reject agent ' + e.agent));
+      if (may('admin')) actions.appendChild(button('Approve', () => decide(e.id, 'approve'), 'Approve agent ' + e.agent));
+      if (may('admin')) actions.appendChild(button('Reject', () => decide(e.id, 'reject'), 'Reject agent ' + e.agent));
       return tr;
     }));
     $('enrolments-table').hidden = items.length === 0;
@@ -254,8 +260,8 @@
       cell(tr, a.site || (a.pair ? 'traffic test ' + a.pair : '')); // a traffic alert belongs to a test, not a site
       cell(tr, when(a.lastEventAt));
       const actions = cell(tr, '');
-      if (a.status === 'open') actions.appendChild(button('Acknowledge', () => step(a.id, 'acknowledge'), 'Acknowledge alert ' + a.id));
-      actions.appendChild(button('Resolve', () => step(a.id, 'resolve'), 'Resolve alert ' + a.id));
+      if (a.status === 'open' && may('operator')) actions.appendChild(button('Acknowledge', () => step(a.id, 'acknowledge'), 'Acknowledge alert ' + a.id));
+      if (may('operator')) actions.appendChild(button('Resolve', () => step(a.id, 'resolve'), 'Resolve alert ' + a.id));
       rows.appendChild(tr);
     }
   }
@@ -286,7 +292,7 @@
     td.appendChild(document.createTextNode(' ' + Math.round(Number(job.progress) || 0) + '%'));
     const actions = cell(tr, '');
     if (job.status === 'queued' || job.status === 'running') {
-      actions.appendChild(button('Cancel', () => api('/api/v1/scan-jobs/' + job.id + '/cancel', { body: {} }).then(loadJobs), 'Cancel the scan of ' + job.subnet));
+      if (may('operator')) actions.appendChild(button('Cancel', () => api('/api/v1/scan-jobs/' + job.id + '/cancel', { body: {} }).then(loadJobs), 'Cancel the scan of ' + job.subnet));
     }
     if (job.status === 'done' && job.reportId) {
       actions.appendChild(button('Delta', () => { selectView('changes'); loadDelta(job.reportId); }, 'Delta of the scan of ' + job.subnet));
@@ -338,6 +344,6 @@
 
   // a reload keeps the session: the cookie is still there, the CSRF token is asked for again
   fetch('/web/session', { credentials: 'same-origin' }).then(async (response) => {
-    if (response.ok) { csrf = (await response.json()).csrf; showMain(); } else { showLogin(); }
+    if (response.ok) { ({ csrf, role } = await response.json()); showMain(); } else { showLogin(); }
   }).catch(showLogin);
 })();

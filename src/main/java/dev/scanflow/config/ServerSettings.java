@@ -37,6 +37,7 @@ import java.util.List;
  * @param console           scanflow.events.keep-alive/retry/journal-retention, scanflow.fleet.*: the operator console
  * @param trafficTestsFile  scanflow.traffic.tests-file, default config/traffic-tests.yaml (issue 14)
  * @param monitoring        scanflow.monitoring.*, scanflow.alertmanager.*: Prometheus discovery, Alertmanager (issue 16)
+ * @param access            scanflow.server.operator-tokens-file, scanflow.server.rate-limit-*: roles and rate limits (issue 16)
  */
 public record ServerSettings(String host, int port, long maxBodyBytes, Path tokensFile, int authFailureLimit,
                              Duration authFailureWindow, List<Cidr> trustedProxies, ZoneId phpipamTimeZone,
@@ -44,7 +45,8 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Path toke
                              List<String> eventEndpoints, int eventStreamClients, DeltaSettings deltas,
                              Path alertRulesFile, DatabaseSettings database, ManagementSettings management,
                              ServerTls tls, Duration maxClockSkew, java.util.Optional<KafkaSettings> kafka, ConsoleSettings console,
-                             Path trafficTestsFile, dev.scanflow.server.monitoring.MonitoringSettings monitoring) {
+                             Path trafficTestsFile, dev.scanflow.server.monitoring.MonitoringSettings monitoring,
+                             dev.scanflow.server.access.AccessSettings access) {
 
     /**
      * @param enabled        scanflow.deltas.enabled, default true
@@ -92,7 +94,8 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Path toke
                 KafkaSettings.fromIfConfigured(source),
                 ConsoleSettings.from(source),
                 home.resolve(source.string("scanflow.traffic.tests-file", "config/traffic-tests.yaml")),
-                dev.scanflow.server.monitoring.MonitoringSettings.from(source, home));
+                dev.scanflow.server.monitoring.MonitoringSettings.from(source, home),
+                dev.scanflow.server.access.AccessSettings.from(source, home));
     }
 
     @Override

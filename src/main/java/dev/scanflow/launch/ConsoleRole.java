@@ -13,7 +13,7 @@ import dev.scanflow.server.fleet.FleetTransitions;
 import dev.scanflow.server.intake.AgentTokens;
 import dev.scanflow.server.jobs.ScanJobs;
 import dev.scanflow.server.transport.kafka.ScanJobWork;
-import dev.scanflow.server.api.ApiAccess;
+import dev.scanflow.server.access.OperatorTokens;
 import dev.scanflow.server.web.WebConsole;
 import dev.scanflow.server.web.WebSessions;
 import java.time.Clock;
@@ -27,7 +27,9 @@ public final class ConsoleRole {
     private ConsoleRole() {
     }
 
-    static void configure(CamelApp app, ServerSettings settings, DataSource dataSource, AgentTokens tokens) {
+    /** @return the dashboard, whose sessions the API guard asks for a cookie's caller */
+    static WebConsole configure(CamelApp app, ServerSettings settings, DataSource dataSource, AgentTokens tokens,
+                                OperatorTokens operatorTokens) {
         ConsoleSettings console = settings.console();
         String schema = settings.database().scanflowSchema();
         Fleet fleet = new Fleet(dataSource, schema, console.heartbeatInterval(), console.missedIntervals(),
@@ -47,10 +49,11 @@ public final class ConsoleRole {
                 .bean("consoleSweep", new ConsoleSweep(fleet, jobs))
                 .bean("fleetEnrolment", new FleetEnrolment(dataSource, schema, new TokenFile(settings.tokensFile()),
                         new PhpipamDirectory(dataSource), Duration.ofHours(24), Clock.systemUTC(), ReportJson.mapper()));
-        // the dashboard at / : static assets, login, and the session guard in front of /api/ (server/web)
+        // the dashboard at / : static assets, login, sessions (the guard in front of /api/ is ApiGuard, server/access)
         WebConsole web = new WebConsole(new WebSessions(Duration.ofHours(8), Clock.systemUTC()),
-                new ApiAccess(settings.apiToken()), settings.apiToken(), settings.tls() != null);
+                operatorTokens, settings.tls() != null);
         app.onStarted(context -> web.install(VertxPlatformHttpRouter
                 .lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(settings.port()))));
+        return web;
     }
 }

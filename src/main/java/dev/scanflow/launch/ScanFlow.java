@@ -8,6 +8,9 @@ import dev.scanflow.config.ServerSettings;
 import dev.scanflow.config.SettingsSource;
 import dev.scanflow.server.intake.AgentTokens;
 import dev.scanflow.server.intake.TokenFile;
+import dev.scanflow.server.access.AccessSettings;
+import dev.scanflow.server.access.OperatorTokenFile;
+import dev.scanflow.server.access.Role;
 import dev.scanflow.server.vm.VmSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -242,7 +245,7 @@ public final class ScanFlow implements Callable<Integer> {
 
     @Command(name = "token", mixinStandardHelpOptions = true, versionProvider = Version.class,
             description = "Agent tokens: a new token is printed once, only its SHA-256 hash is stored.",
-            subcommands = {TokenIssue.class, TokenRotate.class, TokenRevoke.class, TokenList.class})
+            subcommands = {TokenIssue.class, TokenRotate.class, TokenRevoke.class, TokenList.class, OperatorToken.class})
     static final class Token implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -260,9 +263,81 @@ public final class ScanFlow implements Callable<Integer> {
         Path config;
 
         TokenFile file() {
-            Path home = home();
-            SettingsSource source = SettingsSource.load(config == null ? home.resolve("config/server.properties") : config);
-            return new TokenFile(home.resolve(source.string("scanflow.server.tokens-file", "config/agent-tokens")));
+            return new TokenFile(home().resolve(source().string("scanflow.server.tokens-file", "config/agent-tokens")));
+        }
+
+        /** The operator tokens file (scanflow.server.operator-tokens-file), read as the server reads it. */
+        OperatorTokenFile operatorFile() {
+            return new OperatorTokenFile(AccessSettings.from(source(), home()).operatorTokensFile());
+        }
+
+        private SettingsSource source() {
+            return SettingsSource.load(config == null ? home().resolve("config/server.properties") : config);
+        }
+    }
+
+    @Command(name = "operator", mixinStandardHelpOptions = true,
+            description = "Operator tokens with a role (viewer, operator, admin): printed once, only the hash is stored.",
+            subcommands = {OperatorIssue.class, OperatorRevoke.class, OperatorList.class})
+    static final class OperatorToken implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return 2;
+        }
+    }
+
+    @Command(name = "issue", mixinStandardHelpOptions = true,
+            description = "Print a new operator token for NAME with ROLE (viewer, operator or admin), replacing NAME's earlier one.")
+    static final class OperatorIssue extends TokenOptions implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+        @Parameters(index = "1", paramLabel = "ROLE")
+        String role;
+
+        @Override
+        public Integer call() {
+            Role parsed;
+            try {
+                parsed = Role.parse(role);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettings(e.getMessage());
+            }
+            OperatorTokenFile file = operatorFile();
+            String token;
+            try {
+                token = file.issue(name, parsed);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettings(e.getMessage());
+            }
+            System.out.println(token);
+            System.err.println(parsed.label() + " token for " + name + " stored (hashed) in " + file.path()
+                    + "; the server takes it without a restart");
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Remove NAME's operator token.")
+    static final class OperatorRevoke extends TokenOptions implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            System.err.println(operatorFile().revoke(name) + " token(s) revoked for " + name);
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Operator token names with their roles.")
+    static final class OperatorList extends TokenOptions implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            operatorFile().list().forEach((name, role) -> System.out.println(name + " " + role.label()));
+            return 0;
         }
     }
 

@@ -7,7 +7,14 @@ import dev.scanflow.config.ServerSettings;
 import dev.scanflow.report.ReportJson;
 import dev.scanflow.server.alert.AlertEngine;
 import dev.scanflow.server.alert.AlertRules;
+import dev.scanflow.server.access.ApiGuard;
+import dev.scanflow.server.access.OperatorTokenFile;
+import dev.scanflow.server.access.OperatorTokens;
+import dev.scanflow.server.access.RateLimits;
+import dev.scanflow.server.access.RoleRules;
 import dev.scanflow.server.api.ApiAccess;
+import dev.scanflow.server.api.OpenApiDocument;
+import dev.scanflow.server.web.WebConsole;
 import dev.scanflow.server.delta.DeltaEngine;
 import dev.scanflow.server.delta.DeltaPolicy;
 import dev.scanflow.server.history.HistoryRepository;
@@ -91,14 +98,17 @@ public final class ServerRole {
             throw oneLine == null ? e : oneLine;
         }
         PhpipamDirectory directory = new PhpipamDirectory(dataSource);
-        ApiAccess apiAccess = new ApiAccess(settings.apiToken());
+        ApiAccess apiAccess = new ApiAccess();
+        // roles (issue 16): the api-token as admin plus the operator tokens file; a broken file stops the start
+        OperatorTokens operatorTokens = new OperatorTokens(settings.apiToken(),
+                new OperatorTokenFile(settings.access().operatorTokensFile()));
         ConsoleSettings console = settings.console();
         EventStream eventStream = new EventStream(settings.eventStreamClients(),
                 new EventJournal(dataSource, settings.database().scanflowSchema(), Clock.systemUTC()),
                 console.streamKeepAlive(), console.streamRetry(), console.journalRetention());
         app.closeOnStop(eventStream::close);
         // Server-Sent Events need a response that stays open, which a platform-http route cannot give:
-        // the stream is a Vert.x handler on the same HTTP server, behind the same operator token.
+        // the stream is a Vert.x handler on the same HTTP server, behind the same guard (ApiGuard).
         app.onStarted(context -> VertxPlatformHttpRouter
                 .lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(settings.port()))
                 .route(HttpMethod.GET, "/api/v1/events")
@@ -129,7 +139,13 @@ public final class ServerRole {
         ObservationRecorder recorder = configureApply(app, settings, dataSource, directory, steps);
         settings.kafka().ifPresent(kafka -> KafkaTransport.configureServer(app, kafka, home));
         OperatorApiRole.configure(app, settings, dataSource, recorder);
-        ConsoleRole.configure(app, settings, dataSource, tokens);
+        WebConsole web = ConsoleRole.configure(app, settings, dataSource, tokens, operatorTokens);
+        // every /api/ request: its operation's x-scanflow-role (an operation without one stops the start here),
+        // the caller's token or session, its rate limit
+        ApiGuard guard = new ApiGuard(RoleRules.from(new OpenApiDocument().tree()), operatorTokens,
+                new RateLimits(settings.access()), apiAccess, web);
+        app.onStarted(context -> guard.install(VertxPlatformHttpRouter
+                .lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(settings.port()))));
         ServerOperations.configure(app, settings.database(), dataSource, settings.database().scanflowSchema(),
                 settings.eventEndpoints());
         VmConfiguration vmParts = new VmConfiguration(vm, dataSource, settings.database().scanflowSchema());

@@ -1,5 +1,6 @@
 package dev.scanflow.server.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -18,6 +19,7 @@ public class OpenApiDocument {
 
     private final String yaml;
     private final String json;
+    private final JsonNode tree;
 
     public OpenApiDocument() {
         try (InputStream in = OpenApiDocument.class.getClassLoader().getResourceAsStream(RESOURCE)) {
@@ -25,8 +27,8 @@ public class OpenApiDocument {
                 throw new IllegalStateException(RESOURCE + " is not on the classpath");
             }
             yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            json = new ObjectMapper().writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(new ObjectMapper(new YAMLFactory()).readTree(yaml));
+            tree = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(tree);
         } catch (IOException e) {
             throw new UncheckedIOException(RESOURCE + " does not read as YAML", e);
         }
@@ -38,5 +40,10 @@ public class OpenApiDocument {
 
     public String json() {
         return json;
+    }
+
+    /** The document as read, for what the server takes from it (the role rules, dev.scanflow.server.access). */
+    public JsonNode tree() {
+        return tree.deepCopy();
     }
 }

@@ -86,7 +86,8 @@ public record TokenFile(Path path) {
         return counts;
     }
 
-    private List<String> lines() {
+    /** The file's lines as they are, comments included (also the operator tokens file's, server/access). */
+    public List<String> lines() {
         try {
             return Files.readAllLines(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -94,11 +95,12 @@ public record TokenFile(Path path) {
         }
     }
 
-    private void write(List<String> lines) {
+    /** Replaces the file's content atomically, readable by its owner only. */
+    public void write(List<String> lines) {
         try {
             Path dir = path.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, ".agent-tokens", ".tmp");
+            Path temp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp");
             try {
                 Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException e) {

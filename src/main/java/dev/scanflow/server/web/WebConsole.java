@@ -1,6 +1,8 @@
 package dev.scanflow.server.web;
 
-import dev.scanflow.server.api.ApiAccess;
+import dev.scanflow.server.access.ApiGuard;
+import dev.scanflow.server.access.OperatorTokens;
+import dev.scanflow.server.api.ApiError;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
@@ -16,12 +18,14 @@ import java.util.Optional;
 
 /**
  * The web dashboard at {@code /} (issue 15): plain HTML, CSS and JavaScript from the jar (src/main/resources/web),
- * nothing fetched from elsewhere. The operator logs in with the operator token; the page then holds only a
+ * nothing fetched from elsewhere. The operator logs in with an operator token; the page then holds only a
  * session cookie (HttpOnly, SameSite=Strict, Secure under TLS), never the token, and no token is ever in a URL.
- * Requests to /api/ that carry the session cookie are let through as the operator's; a POST among them must
- * also carry the session's CSRF token in X-CSRF-Token, or it is refused with 403.
+ * Requests to /api/ that carry the session cookie are the session's token's, with its role and rate limit (the
+ * {@link ApiGuard} checks them as it checks a Bearer token); a POST among them must also carry the session's CSRF
+ * token in X-CSRF-Token, or it is refused with 403. /web/session tells the page its role, so it can hide what the
+ * role may not do; the guard refuses it all the same.
  */
-public class WebConsole {
+public class WebConsole implements ApiGuard.Sessions {
 
     static final String COOKIE = "scanflow_session";
     private static final Map<String, String> ASSETS = Map.of(
@@ -34,20 +38,17 @@ public class WebConsole {
             "app.css", "text/css; charset=utf-8");
 
     private final WebSessions sessions;
-    private final ApiAccess access;
-    private final String operatorToken;
+    private final OperatorTokens tokens;
     private final boolean secure;
 
-    public WebConsole(WebSessions sessions, ApiAccess access, String operatorToken, boolean secure) {
+    public WebConsole(WebSessions sessions, OperatorTokens tokens, boolean secure) {
         this.sessions = sessions;
-        this.access = access;
-        this.operatorToken = operatorToken;
+        this.tokens = tokens;
         this.secure = secure;
     }
 
-    /** Adds the dashboard's handlers to the server's router; the API guard runs before platform-http's routes. */
+    /** Adds the dashboard's handlers to the server's router. */
     public void install(Router router) {
-        router.route("/api/*").order(-10).handler(this::guardApi);
         for (Map.Entry<String, String> asset : ASSETS.entrySet()) {
             router.route(HttpMethod.GET, asset.getKey()).order(-10).handler(context -> serve(context, asset.getValue()));
         }
@@ -56,26 +57,25 @@ public class WebConsole {
         router.route(HttpMethod.GET, "/web/session").order(-10).handler(this::session);
     }
 
-    private void guardApi(RoutingContext context) {
-        if (context.request().getHeader("Authorization") != null) {
-            context.next();
-            return;
-        }
+    @Override
+    public Optional<OperatorTokens.Caller> caller(RoutingContext context) {
         Optional<WebSessions.Session> session = current(context);
         if (session.isEmpty()) {
-            context.next();
-            return;
+            return Optional.empty();
+        }
+        if (!tokens.stillValid(session.get().caller())) {
+            // the token that logged in was revoked (or given another role): its sessions end with it
+            sessions.close(session.get().id());
+            return Optional.empty();
         }
         if (context.request().method() != HttpMethod.GET && context.request().method() != HttpMethod.HEAD) {
             String presented = context.request().getHeader("X-CSRF-Token");
             if (presented == null || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
                     session.get().csrf().getBytes(StandardCharsets.UTF_8))) {
-                error(context, 403, "Forbidden", "a POST from the dashboard needs its X-CSRF-Token");
-                return;
+                throw new ApiError(403, "a POST from the dashboard needs its X-CSRF-Token");
             }
         }
-        context.request().headers().set("Authorization", "Bearer " + operatorToken);
-        context.next();
+        return Optional.of(session.get().caller());
     }
 
     private void login(RoutingContext context) {
@@ -92,14 +92,20 @@ public class WebConsole {
             error(context, 400, "Bad Request", "log in with a JSON body {\"token\": \"...\"}");
             return;
         }
-        if (token == null || !access.allows("Bearer " + token)) {
-            error(context, 401, "Unauthorized", "that is not the operator token (or the API is closed)");
+        OperatorTokens.Caller caller;
+        try {
+            if (token == null) {
+                throw new ApiError(401, "no token");
+            }
+            caller = tokens.authenticate("Bearer " + token);
+        } catch (ApiError e) {
+            error(context, 401, "Unauthorized", "that is not an operator token (or the API is closed)");
             return;
         }
-        WebSessions.Session session = sessions.open();
+        WebSessions.Session session = sessions.open(caller);
         context.response().addCookie(cookie(session.id()));
         context.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-                .end("{\"csrf\":\"" + session.csrf() + "\"}");
+                .end(sessionJson(session));
     }
 
     private void logout(RoutingContext context) {
@@ -119,7 +125,13 @@ public class WebConsole {
             return;
         }
         context.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-                .end("{\"csrf\":\"" + session.get().csrf() + "\"}");
+                .end(sessionJson(session.get()));
+    }
+
+    /** The CSRF token, and who is logged in with what role (token names are [A-Za-z0-9._@-], nothing to escape). */
+    private static String sessionJson(WebSessions.Session session) {
+        return "{\"csrf\":\"" + session.csrf() + "\",\"name\":\"" + session.caller().name() + "\",\"role\":\""
+                + session.caller().role().label() + "\"}";
     }
 
     private Optional<WebSessions.Session> current(RoutingContext context) {

@@ -1,5 +1,6 @@
 package dev.scanflow.server.web;
 
+import dev.scanflow.server.access.OperatorTokens;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,14 +11,14 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The dashboard's sessions: made at login with the operator token, kept in memory (a restart logs everyone out),
+ * The dashboard's sessions: made at login with an operator token, whose name and role the session carries, kept in memory (a restart logs everyone out),
  * ended by logout or after {@code idle} without a request. Each has its own CSRF token, which every POST must
  * send back in the X-CSRF-Token header.
  */
 public class WebSessions {
 
-    /** One session; {@code csrf} is what the page sends with every POST. */
-    public record Session(String id, String csrf, Instant lastUsed) {
+    /** One session; {@code csrf} is what the page sends with every POST; {@code caller} the token that logged in. */
+    public record Session(String id, String csrf, OperatorTokens.Caller caller, Instant lastUsed) {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -32,14 +33,14 @@ public class WebSessions {
         this.clock = clock;
     }
 
-    public Session open() {
+    public Session open(OperatorTokens.Caller caller) {
         Instant now = clock.instant();
         sessions.values().removeIf(s -> s.lastUsed().plus(idle).isBefore(now));
         if (sessions.size() >= MAX_SESSIONS) {
             sessions.values().stream().min(java.util.Comparator.comparing(Session::lastUsed))
                     .ifPresent(oldest -> sessions.remove(oldest.id()));
         }
-        Session session = new Session(random(), random(), now);
+        Session session = new Session(random(), random(), caller, now);
         sessions.put(session.id(), session);
         return session;
     }
@@ -55,7 +56,7 @@ public class WebSessions {
             sessions.remove(id);
             return Optional.empty();
         }
-        Session touched = new Session(session.id(), session.csrf(), now);
+        Session touched = new Session(session.id(), session.csrf(), session.caller(), now);
         sessions.put(id, touched);
         return Optional.of(touched);
     }

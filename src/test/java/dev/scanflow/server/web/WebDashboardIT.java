@@ -96,6 +96,7 @@ class WebDashboardIT {
         assertTrue(setCookie.contains("SameSite=Strict"), setCookie);
         assertTrue(!setCookie.contains("Secure"), "Secure only under TLS: " + setCookie);
         assertTrue(!login.body().contains(API), "the token is never sent back");
+        assertTrue(login.body().contains("\"role\":\"admin\""), "the api-token is an admin (README, Operator roles): " + login.body());
         String cookie = setCookie.substring(0, setCookie.indexOf(';'));
         String csrf = login.body().replaceAll(".*\"csrf\":\"([^\"]+)\".*", "$1");
         assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/fleet")).header("Cookie", cookie).GET().build(),
