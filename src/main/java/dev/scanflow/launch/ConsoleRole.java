@@ -47,6 +47,7 @@ public final class ConsoleRole {
                 .bean("consoleSweep", new ConsoleSweep(fleet, jobs))
                 .bean("fleetEnrolment", new FleetEnrolment(dataSource, schema, new TokenFile(settings.tokensFile()),
                         new PhpipamDirectory(dataSource), Duration.ofHours(24), Clock.systemUTC(), ReportJson.mapper()));
+        app.bean("grafanaLinks", new dev.scanflow.server.web.GrafanaLinks(console.grafanaUrl()));
         // the dashboard at / : static assets, login, and the session guard in front of /api/ (server/web)
         WebConsole web = new WebConsole(new WebSessions(Duration.ofHours(8), Clock.systemUTC()),
                 new ApiAccess(settings.apiToken()), settings.apiToken(), settings.tls() != null);
