@@ -99,7 +99,9 @@ try {
   await wizard('page-vm-02');
   await page.getByRole('button', { name: 'Create VM' }).click();
   await page.locator('#vm-job-status.status-succeeded').waitFor({ timeout: 60000 });
-  assert.match(await status.innerText(), /^Done: VM [0-9]+ on pve1 at 198\.51\.100\.3$/);
+  assert.match(await status.innerText(), /^Done: VM [0-9]+ on pve1 at 198\.51\.100\.3 Grafana$/);
+  assert.equal(await status.getByRole('link', { name: 'VM 198.51.100.3 in Grafana (opens a new tab)' }).getAttribute('href'),
+    'https://grafana.example.org/d/scanflow-host/scanflow-host?var-address=198.51.100.3');
   const steps = await page.locator('#vm-job-rows tr').allInnerTexts();
   assert.ok(steps.length >= 4 && steps.every((row) => /\bok\b/.test(row)), steps.join('\n'));
   assert.equal(await page.locator('#vm-job-rows tr.undo').count(), 0, 'nothing undone');

@@ -472,6 +472,8 @@
     const status = $('vm-job-status');
     status.textContent = said[job.status] || job.status;
     status.className = 'status-' + job.status;
+    const hostLink = job.status === 'succeeded' ? grafanaLink('host', job.address, 'VM ' + job.address) : null;
+    if (hostLink) status.append(' ', hostLink);
     if (job.status !== 'running' && vmPoll) {
       clearInterval(vmPoll);
       vmPoll = null;
