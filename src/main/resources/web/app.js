@@ -62,6 +62,7 @@
     $('scan-form').hidden = !may('operator');
     connect();
     await Promise.all([loadFleet(), loadEnrolments(), loadSubnets(), loadChanges(), loadAlerts(), loadJobs()]).catch(() => {});
+    await Promise.all([loadGrafanaLinks().then(loadSubnets), loadVmSubnets(), loadTraffic()]).catch(() => {});
   }
 
   $('login-form').addEventListener('submit', async (event) => {
@@ -180,7 +181,10 @@
       cell(tr, s.openPorts);
       cell(tr, s.activeAlerts);
       cell(tr, when(s.lastScanStart));
-      cell(tr, '').appendChild(button('Hosts', () => loadHosts(s), 'Hosts of ' + s.cidr));
+      const hostsCell = cell(tr, '');
+      hostsCell.appendChild(button('Hosts', () => loadHosts(s), 'Hosts of ' + s.cidr));
+      const subnetLink = grafanaLink('subnet', s.cidr, 'Subnet ' + s.cidr);
+      if (subnetLink) hostsCell.append(' ', subnetLink);
       rows.appendChild(tr);
     }
   }
@@ -194,6 +198,8 @@
     $('host-list').replaceChildren(...hosts.items.map((h) => {
       const li = document.createElement('li');
       li.appendChild(button(h.address + ' (' + h.status + ', ' + h.openPorts + ' open ports)', () => loadHost(subnet, h.address)));
+      const hostLink = grafanaLink('host', h.address, 'Host ' + h.address);
+      if (hostLink) li.append(' ', hostLink);
       return li;
     }));
   }
@@ -318,6 +324,322 @@
     }
   });
 
+  // --- Grafana links (scanflow.web.grafana-url; none when unset) ------------------------------------------
+  let grafana = { host: null, subnet: null, traffic: null };
+
+  async function loadGrafanaLinks() {
+    grafana = await api('/api/v1/grafana-links');
+  }
+
+  /** A link to the shipped Grafana dashboard of a host, subnet or traffic pair, or null without the setting. */
+  function grafanaLink(kind, value, name) {
+    if (!grafana[kind]) return null;
+    const a = document.createElement('a');
+    a.href = grafana[kind].replace('{value}', encodeURIComponent(value));
+    a.textContent = 'Grafana';
+    a.className = 'grafana';
+    a.rel = 'noopener noreferrer';
+    a.target = '_blank';
+    a.setAttribute('aria-label', name + ' in Grafana (opens a new tab)');
+    return a;
+  }
+
+  // --- New VM: a wizard, then the job's steps and rollback live ----------------------------------------------
+  const vmSteps = document.querySelectorAll('#vm-form fieldset');
+  let vmStep = 0;
+  let vmPoll = null;
+  let vmJobId = null;
+  let vmSubnets = [];
+
+  async function loadVmSubnets() {
+    const subnets = await api('/api/v1/subnets');
+    vmSubnets = subnets.items.filter((s) => !String(s.cidr).includes(':')); // VMs go on IPv4 subnets only
+    const select = $('vm-subnet');
+    const chosen = select.value;
+    select.replaceChildren(...vmSubnets.map((s) => {
+      const o = document.createElement('option');
+      o.value = String(s.subnetId);
+      o.textContent = s.cidr + ' (' + s.site + ')';
+      return o;
+    }));
+    if (chosen && vmSubnets.some((s) => String(s.subnetId) === chosen)) select.value = chosen;
+    await showFirstFree();
+  }
+
+  async function showFirstFree() {
+    const out = $('vm-first-free');
+    out.replaceChildren();
+    if (!$('vm-subnet').value) { out.textContent = 'No subnet to choose from.'; return; }
+    try {
+      const free = await api('/api/v1/subnets/' + encodeURIComponent($('vm-subnet').value) + '/first-free');
+      out.dataset.address = free.address || '';
+      out.append(free.address
+        ? 'First free address: ' + free.address + (free.gateway ? ' (gateway ' + free.gateway + ')' : ' (no gateway in phpIPAM)')
+        : 'This subnet has no free address.');
+    } catch (e) {
+      out.dataset.address = '';
+      out.textContent = e.message;
+    }
+  }
+
+  $('vm-subnet').addEventListener('change', () => showFirstFree().catch(() => {}));
+
+  function vmRequest() {
+    const number = (id) => ($(id).value.trim() === '' ? null : Number($(id).value));
+    const body = {
+      subnet: Number($('vm-subnet').value), name: $('vm-name').value.trim(), node: $('vm-node').value.trim(),
+      template: number('vm-template'), cores: number('vm-cores'), memory: number('vm-memory'),
+      sshKeys: $('vm-keys').value.split('\n').map((k) => k.trim()).filter((k) => k)
+    };
+    if (number('vm-disk') !== null) body.diskGb = number('vm-disk');
+    return body;
+  }
+
+  /** The browser's own checks of a step's fields (required, min, max), with the first problem said aloud. */
+  function stepValid(index) {
+    if (index === 0 && !$('vm-first-free').dataset.address) {
+      $('vm-error').textContent = 'Choose a subnet with a free address.';
+      return false;
+    }
+    if (index === 3 && vmRequest().sshKeys.length === 0) {
+      $('vm-error').textContent = 'Give at least one SSH public key.';
+      $('vm-keys').focus();
+      return false;
+    }
+    for (const field of vmSteps[index].querySelectorAll('input, select, textarea')) {
+      if (!field.checkValidity()) {
+        $('vm-error').textContent = document.querySelector('label[for="' + field.id + '"]').textContent + ': ' + field.validationMessage;
+        field.focus();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  function showVmStep(index) {
+    vmStep = index;
+    vmSteps.forEach((f, i) => { f.hidden = i !== index; });
+    document.querySelectorAll('#vm-steps li').forEach((li, i) => {
+      if (i === index) li.setAttribute('aria-current', 'step'); else li.removeAttribute('aria-current');
+      li.classList.toggle('done', i < index);
+    });
+    $('vm-back').disabled = index === 0;
+    $('vm-next').hidden = index === vmSteps.length - 1;
+    $('vm-create').hidden = index !== vmSteps.length - 1;
+    if (index === vmSteps.length - 1) summarise();
+    if (index === 0) showFirstFree().catch(() => {});
+    const first = vmSteps[index].querySelector('input, select, textarea, button');
+    (first || $('vm-create')).focus();
+  }
+
+  function summarise() {
+    const r = vmRequest();
+    const subnet = vmSubnets.find((s) => String(s.subnetId) === String(r.subnet));
+    const rows = [['Subnet', subnet ? subnet.cidr + ' (' + subnet.site + ')' : r.subnet],
+      ['Address (if still free)', $('vm-first-free').dataset.address], ['Name', r.name], ['Proxmox node', r.node],
+      ['Template', r.template], ['Cores', r.cores], ['Memory', r.memory + ' MiB'],
+      ['Disk', r.diskGb ? r.diskGb + ' GiB' : "the template's"], ['SSH keys', r.sshKeys.length]];
+    $('vm-summary').replaceChildren(...rows.flatMap(([k, v]) => {
+      const dt = document.createElement('dt'); dt.textContent = k;
+      const dd = document.createElement('dd'); dd.textContent = text(v);
+      return [dt, dd];
+    }));
+  }
+
+  $('vm-next').addEventListener('click', () => {
+    $('vm-error').textContent = '';
+    if (stepValid(vmStep)) showVmStep(vmStep + 1);
+  });
+  $('vm-back').addEventListener('click', () => { $('vm-error').textContent = ''; showVmStep(vmStep - 1); });
+
+  $('vm-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    $('vm-error').textContent = '';
+    for (let i = 0; i < vmSteps.length - 1; i++) if (!stepValid(i)) { showVmStep(i); return; }
+    $('vm-create').disabled = true;
+    try {
+      const accepted = await api('/api/v1/vms', { body: vmRequest() });
+      vmJobId = accepted.jobId;
+      $('vm-job').hidden = false;
+      $('vm-job-title').textContent = 'VM job ' + accepted.jobId;
+      $('vm-job-status').textContent = 'Accepted: ' + accepted.address + ' reserved in ' + accepted.subnet + ', running…';
+      $('vm-job-rows').replaceChildren();
+      if (vmPoll) clearInterval(vmPoll);
+      vmPoll = setInterval(() => loadVmJob().catch(() => {}), 1000);
+      await loadVmJob();
+      showFirstFree().catch(() => {});
+    } catch (e) {
+      $('vm-error').textContent = e.message;
+    } finally {
+      $('vm-create').disabled = false;
+    }
+  });
+
+  /** GET /api/v1/vms/{jobId}: every step done and undone; polled until the job ends (and on its vm event). */
+  async function loadVmJob() {
+    if (!vmJobId) return;
+    const job = await api('/api/v1/vms/' + vmJobId);
+    $('vm-job-rows').replaceChildren(...job.steps.map((s) => {
+      const tr = document.createElement('tr');
+      tr.className = s.phase === 'undo' ? 'undo' : '';
+      cell(tr, s.seq);
+      cell(tr, s.step);
+      cell(tr, s.phase === 'undo' ? 'rollback' : 'do', 'phase-' + s.phase);
+      cell(tr, s.outcome || 'running…', 'outcome-' + (s.outcome || 'running'));
+      cell(tr, s.endedAt ? ((new Date(s.endedAt) - new Date(s.startedAt)) / 1000).toFixed(1) + ' s' : '');
+      cell(tr, s.detail, 'detail');
+      return tr;
+    }));
+    const said = {
+      running: 'Running',
+      succeeded: 'Done: VM ' + text(job.vmid) + ' on ' + text(job.node) + ' at ' + job.address,
+      failed: 'Failed at ' + text(job.failedStep) + ' and rolled back: ' + text(job.error),
+      rollback_failed: 'Failed at ' + text(job.failedStep) + ', and the rollback did not finish (see the steps): ' + text(job.error)
+    };
+    const status = $('vm-job-status');
+    status.textContent = said[job.status] || job.status;
+    status.className = 'status-' + job.status;
+    const hostLink = job.status === 'succeeded' ? grafanaLink('host', job.address, 'VM ' + job.address) : null;
+    if (hostLink) status.append(' ', hostLink);
+    if (job.status !== 'running' && vmPoll) {
+      clearInterval(vmPoll);
+      vmPoll = null;
+      showFirstFree().catch(() => {}); // a rollback gave the address back; a made VM took it for good
+    }
+  }
+
+  // --- Traffic tests: launcher, history with filters, graphs per pair -----------------------------------------
+  let trafficPoll = null;
+
+  $('traffic-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    $('traffic-error').textContent = '';
+    $('traffic-launched').textContent = '';
+    const name = $('traffic-name').value.trim();
+    const client = $('traffic-client').value.trim();
+    const server = $('traffic-server').value.trim();
+    if ((client === '') !== (server === '')) {
+      $('traffic-error').textContent = 'A new pair needs both its client and its server host; a defined test needs neither.';
+      return;
+    }
+    const body = client ? { name, client, server, protocol: $('traffic-protocol').value } : { name };
+    try {
+      const run = await api('/api/v1/traffic-tests', { body });
+      showRun(run);
+      if (trafficPoll) clearInterval(trafficPoll);
+      trafficPoll = setInterval(() => api(run.location).then(showRun).catch(() => {}), 2000);
+      loadTraffic().catch(() => {});
+    } catch (e) {
+      $('traffic-error').textContent = e.message;
+    }
+  });
+
+  function showRun(run) {
+    const id = run.test_id || run.id;
+    const out = $('traffic-launched');
+    out.dataset.run = id;
+    out.dataset.status = run.status;
+    out.textContent = 'Run ' + id + ' of ' + (run.name || $('traffic-name').value.trim()) + ': ' + run.status
+      + (run.failure ? ' (' + run.failure + ')' : '') + (run.received_bps != null ? ', ' + bps(run.received_bps) + ' received' : '');
+    if (run.status !== 'running' && trafficPoll) {
+      clearInterval(trafficPoll);
+      trafficPoll = null;
+      loadTraffic().catch(() => {});
+    }
+  }
+
+  const bps = (v) => (v == null ? '' : v >= 1e9 ? (v / 1e9).toFixed(2) + ' Gbit/s' : v >= 1e6 ? (v / 1e6).toFixed(1) + ' Mbit/s'
+    : (v / 1e3).toFixed(1) + ' kbit/s');
+  const fixed = (v, unit, digits) => (v == null ? '' : Number(v).toFixed(digits) + unit);
+
+  async function loadTraffic() {
+    const params = new URLSearchParams({ limit: '100' });
+    if ($('traffic-filter-name').value.trim()) params.set('name', $('traffic-filter-name').value.trim());
+    if ($('traffic-filter-status').value) params.set('status', $('traffic-filter-status').value);
+    const runs = (await api('/api/v1/traffic-tests?' + params)).items;
+    $('traffic-rows').replaceChildren(...runs.map((r) => {
+      const tr = document.createElement('tr');
+      tr.dataset.run = r.test_id;
+      cell(tr, when(r.requested_at));
+      cell(tr, r.name);
+      cell(tr, r.protocol);
+      cell(tr, r.status, 'traffic-' + r.status);
+      cell(tr, bps(r.received_bps));
+      cell(tr, fixed(r.lost_percent, ' %', 2));
+      cell(tr, fixed(r.jitter_ms, ' ms', 3));
+      cell(tr, r.retransmits);
+      cell(tr, r.requested_by);
+      const link = grafanaLink('traffic', r.name, 'Traffic test ' + r.name);
+      const td = cell(tr, '');
+      if (link) td.appendChild(link);
+      return tr;
+    }));
+    const names = [...new Set(runs.map((r) => r.name))].sort();
+    const known = new Set([...$('traffic-names').options].map((o) => o.value));
+    names.filter((n) => !known.has(n)).forEach((n) => { const o = document.createElement('option'); o.value = n; $('traffic-names').appendChild(o); });
+    drawGraphs(runs);
+  }
+
+  $('traffic-filter').addEventListener('submit', (event) => { event.preventDefault(); loadTraffic().catch((e) => { $('traffic-error').textContent = e.message; }); });
+
+  const SVG = 'http://www.w3.org/2000/svg';
+  const svg = (tag, attributes) => {
+    const node = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attributes || {})) node.setAttribute(k, String(v));
+    return node;
+  };
+
+  /** Per pair, its measured runs over time: throughput, loss and jitter, each a small line chart in SVG. */
+  function drawGraphs(runs) {
+    const measured = runs.filter((r) => r.received_bps != null && (r.finished_at || r.requested_at));
+    const byPair = new Map();
+    for (const r of measured) {
+      if (!byPair.has(r.name)) byPair.set(r.name, []);
+      byPair.get(r.name).push(r);
+    }
+    const figures = [['received_bps', 'Throughput', bps], ['lost_percent', 'Loss', (v) => fixed(v, ' %', 2)],
+      ['jitter_ms', 'Jitter', (v) => fixed(v, ' ms', 3)]];
+    $('traffic-graphs').replaceChildren(...[...byPair.entries()].sort().map(([pair, list]) => {
+      const points = list.map((r) => ({ t: new Date(r.finished_at || r.requested_at).getTime(), r })).sort((a, b) => a.t - b.t);
+      const figure = document.createElement('figure');
+      figure.className = 'pair';
+      figure.dataset.pair = pair;
+      const caption = document.createElement('figcaption');
+      caption.textContent = pair + ' · ' + points.length + ' measured run' + (points.length === 1 ? '' : 's') + ' ';
+      const link = grafanaLink('traffic', pair, 'Traffic test ' + pair);
+      if (link) caption.appendChild(link);
+      figure.appendChild(caption);
+      for (const [key, title, format] of figures) {
+        const values = points.filter((p) => p.r[key] != null).map((p) => ({ t: p.t, v: Number(p.r[key]) }));
+        if (values.length) figure.appendChild(chart(pair, title, values, format));
+      }
+      return figure;
+    }));
+  }
+
+  function chart(pair, title, values, format) {
+    const width = 320; const height = 120; const left = 8; const right = 8; const top = 22; const bottom = 18;
+    const t0 = values[0].t; const t1 = values[values.length - 1].t;
+    const max = Math.max(...values.map((p) => p.v)) || 1;
+    const x = (t) => left + (t1 === t0 ? (width - left - right) / 2 : ((t - t0) / (t1 - t0)) * (width - left - right));
+    const y = (v) => top + (1 - v / max) * (height - top - bottom);
+    const last = values[values.length - 1];
+    const label = title + ' of ' + pair + ': ' + values.length + ' runs, latest ' + format(last.v) + ', highest ' + format(max);
+    const root = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': label, class: 'chart', 'data-figure': title });
+    const t = svg('title'); t.textContent = label; root.appendChild(t);
+    const heading = svg('text', { x: left, y: 14, class: 'chart-title' }); heading.textContent = title + ' · latest ' + format(last.v); root.appendChild(heading);
+    root.appendChild(svg('line', { x1: left, y1: height - bottom, x2: width - right, y2: height - bottom, class: 'axis' }));
+    const from = svg('text', { x: left, y: height - 4, class: 'tick' }); from.textContent = new Date(t0).toLocaleDateString(); root.appendChild(from);
+    const to = svg('text', { x: width - right, y: height - 4, class: 'tick', 'text-anchor': 'end' }); to.textContent = new Date(t1).toLocaleString(); root.appendChild(to);
+    root.appendChild(svg('polyline', { points: values.map((p) => x(p.t).toFixed(1) + ',' + y(p.v).toFixed(1)).join(' '), class: 'line' }));
+    for (const p of values) {
+      const dot = svg('circle', { cx: x(p.t).toFixed(1), cy: y(p.v).toFixed(1), r: 3, class: 'dot' });
+      const tip = svg('title'); tip.textContent = new Date(p.t).toLocaleString() + ': ' + format(p.v); dot.appendChild(tip);
+      root.appendChild(dot);
+    }
+    return root;
+  }
+
   // --- live ----------------------------------------------------------------------------------------------
   function connect() {
     if (stream) return;
@@ -338,6 +660,10 @@
         loadSubnets().catch(() => {});
       } else if (event.kind === 'alert') {
         loadAlerts().catch(() => {});
+      } else if (event.kind === 'vm') {
+        if (event.detail && event.detail.jobId === vmJobId) loadVmJob().catch(() => {});
+      } else if (event.kind === 'traffic') {
+        loadTraffic().catch(() => {});
       }
     });
   }

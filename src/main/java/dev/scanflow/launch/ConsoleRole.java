@@ -49,6 +49,7 @@ public final class ConsoleRole {
                 .bean("consoleSweep", new ConsoleSweep(fleet, jobs))
                 .bean("fleetEnrolment", new FleetEnrolment(dataSource, schema, new TokenFile(settings.tokensFile()),
                         new PhpipamDirectory(dataSource), Duration.ofHours(24), Clock.systemUTC(), ReportJson.mapper()));
+        app.bean("grafanaLinks", new dev.scanflow.server.web.GrafanaLinks(console.grafanaUrl()));
         // the dashboard at / : static assets, login, sessions (the guard in front of /api/ is ApiGuard, server/access)
         WebConsole web = new WebConsole(new WebSessions(Duration.ofHours(8), Clock.systemUTC()),
                 operatorTokens, settings.tls() != null);

@@ -32,58 +32,29 @@ public final class AddressReservations {
     private AddressReservations() {
     }
 
+    /** What a reservation would take now: the subnet and its first free address (null when full). */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    public record FirstFree(long subnetId, String cidr, String address, String gateway) {
+    }
+
+    /**
+     * The address {@link #reserve} would take if asked now, read without a lock and reserving nothing (the
+     * page's VM wizard shows it): another request may take it first, and the POST then reserves the next.
+     */
+    public static FirstFree firstFree(Connection connection, long subnetId) throws SQLException {
+        Candidate candidate = candidate(connection, subnetId, false);
+        return new FirstFree(subnetId, candidate.cidr().toString(),
+                candidate.free() == null ? null : IpAddress.fromDecimal(4, candidate.free().toString()).toString(),
+                candidate.gateway());
+    }
+
     public static Reservation reserve(Connection connection, String subnet, String hostname, String note)
             throws SQLException {
         long subnetId = subnetId(connection, subnet);
-        Cidr cidr;
-        try (PreparedStatement lock = connection.prepareStatement(
-                "SELECT subnet, mask, isFolder FROM subnets WHERE id = ? FOR UPDATE")) {
-            lock.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-            lock.setLong(1, subnetId);
-            try (ResultSet row = lock.executeQuery()) {
-                if (!row.next()) {
-                    throw ApiError.notFound("phpIPAM has no subnet " + subnetId);
-                }
-                if (row.getBoolean("isFolder") || row.getString("mask") == null || row.getString("mask").isBlank()) {
-                    throw ApiError.badRequest("phpIPAM subnet " + subnetId + " is a folder, not a subnet");
-                }
-                String decimal = row.getString("subnet");
-                int version = new BigInteger(decimal).bitLength() > 32 ? 6 : 4;
-                cidr = new Cidr(IpAddress.fromDecimal(version, decimal), Integer.parseInt(row.getString("mask")));
-            }
-        }
-        if (cidr.version() != 4) {
-            throw ApiError.badRequest("phpIPAM subnet " + subnetId + " (" + cidr + ") is IPv6: VMs are placed on IPv4 subnets only");
-        }
-        if (cidr.prefix() > 30) {
-            throw new ApiError(409, "phpIPAM subnet " + subnetId + " (" + cidr + ") has no host addresses to give");
-        }
-        Set<BigInteger> taken = new HashSet<>();
-        String gateway = null;
-        try (PreparedStatement rows = connection.prepareStatement(
-                "SELECT ip_addr, is_gateway FROM ipaddresses WHERE subnetId = ?")) {
-            rows.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-            rows.setLong(1, subnetId);
-            try (ResultSet row = rows.executeQuery()) {
-                while (row.next()) {
-                    BigInteger value = new BigInteger(row.getString("ip_addr"));
-                    taken.add(value);
-                    if (row.getBoolean("is_gateway") && gateway == null) {
-                        gateway = IpAddress.fromDecimal(4, value.toString()).toString();
-                    }
-                }
-            }
-        }
-        BigInteger network = cidr.network().value();
-        BigInteger broadcast = cidr.last().value();
-        BigInteger free = null;
-        for (BigInteger candidate = network.add(BigInteger.ONE); candidate.compareTo(broadcast) < 0;
-             candidate = candidate.add(BigInteger.ONE)) {
-            if (!taken.contains(candidate)) {
-                free = candidate;
-                break;
-            }
-        }
+        Candidate candidate = candidate(connection, subnetId, true);
+        Cidr cidr = candidate.cidr();
+        BigInteger free = candidate.free();
+        String gateway = candidate.gateway();
         if (free == null) {
             throw new ApiError(409, "phpIPAM subnet " + subnetId + " (" + cidr + ") has no free address");
         }
@@ -136,6 +107,61 @@ public final class AddressReservations {
             delete.setString(4, "%" + job.marker() + "%");
             return delete.executeUpdate() == 1;
         }
+    }
+
+    private record Candidate(Cidr cidr, BigInteger free, String gateway) {
+    }
+
+    /** The subnet (locked FOR UPDATE when {@code lock}) and its lowest host address without a row. */
+    private static Candidate candidate(Connection connection, long subnetId, boolean lock) throws SQLException {
+        Cidr cidr;
+        try (PreparedStatement read = connection.prepareStatement(
+                "SELECT subnet, mask, isFolder FROM subnets WHERE id = ?" + (lock ? " FOR UPDATE" : ""))) {
+            read.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+            read.setLong(1, subnetId);
+            try (ResultSet row = read.executeQuery()) {
+                if (!row.next()) {
+                    throw ApiError.notFound("phpIPAM has no subnet " + subnetId);
+                }
+                if (row.getBoolean("isFolder") || row.getString("mask") == null || row.getString("mask").isBlank()) {
+                    throw ApiError.badRequest("phpIPAM subnet " + subnetId + " is a folder, not a subnet");
+                }
+                String decimal = row.getString("subnet");
+                int version = new BigInteger(decimal).bitLength() > 32 ? 6 : 4;
+                cidr = new Cidr(IpAddress.fromDecimal(version, decimal), Integer.parseInt(row.getString("mask")));
+            }
+        }
+        if (cidr.version() != 4) {
+            throw ApiError.badRequest("phpIPAM subnet " + subnetId + " (" + cidr + ") is IPv6: VMs are placed on IPv4 subnets only");
+        }
+        if (cidr.prefix() > 30) {
+            throw new ApiError(409, "phpIPAM subnet " + subnetId + " (" + cidr + ") has no host addresses to give");
+        }
+        Set<BigInteger> taken = new HashSet<>();
+        String gateway = null;
+        try (PreparedStatement rows = connection.prepareStatement(
+                "SELECT ip_addr, is_gateway FROM ipaddresses WHERE subnetId = ?")) {
+            rows.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+            rows.setLong(1, subnetId);
+            try (ResultSet row = rows.executeQuery()) {
+                while (row.next()) {
+                    BigInteger value = new BigInteger(row.getString("ip_addr"));
+                    taken.add(value);
+                    if (row.getBoolean("is_gateway") && gateway == null) {
+                        gateway = IpAddress.fromDecimal(4, value.toString()).toString();
+                    }
+                }
+            }
+        }
+        BigInteger network = cidr.network().value();
+        BigInteger broadcast = cidr.last().value();
+        for (BigInteger candidate = network.add(BigInteger.ONE); candidate.compareTo(broadcast) < 0;
+             candidate = candidate.add(BigInteger.ONE)) {
+            if (!taken.contains(candidate)) {
+                return new Candidate(cidr, candidate, gateway);
+            }
+        }
+        return new Candidate(cidr, null, gateway);
     }
 
     private static long subnetId(Connection connection, String subnet) throws SQLException {

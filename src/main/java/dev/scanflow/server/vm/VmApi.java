@@ -3,8 +3,10 @@ package dev.scanflow.server.vm;
 import dev.scanflow.server.api.ApiError;
 import dev.scanflow.server.api.PathParameters;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
+import javax.sql.DataSource;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
@@ -16,6 +18,7 @@ import org.apache.camel.Header;
 public class VmApi {
 
     static final String JOB = "/api/v1/vms/{jobId}";
+    static final String FIRST_FREE = "/api/v1/subnets/{subnetId}/first-free";
     private static final int MAX_BODY = 64 * 1024;
 
     /** The 202 answer; {@code created} false means an Idempotency-Key retry found the job it had made. */
@@ -25,11 +28,13 @@ public class VmApi {
     private final boolean enabled;
     private final VmJobs jobs;
     private final VmRecovery recovery;
+    private final DataSource phpipam;
 
-    public VmApi(boolean enabled, VmJobs jobs, VmRecovery recovery) {
+    public VmApi(boolean enabled, VmJobs jobs, VmRecovery recovery, DataSource phpipam) {
         this.enabled = enabled;
         this.jobs = jobs;
         this.recovery = recovery;
+        this.phpipam = phpipam;
     }
 
     public Accepted create(@Header("Idempotency-Key") String idempotencyKey, @Body String body) throws SQLException {
@@ -53,6 +58,20 @@ public class VmApi {
     public VmJobView job(@Header(Exchange.HTTP_PATH) String path) throws SQLException {
         requireEnabled();
         return jobs.view(PathParameters.match(JOB, path).uuid("jobId").toString());
+    }
+
+    /**
+     * GET /api/v1/subnets/{subnetId}/first-free: the address a VM would get now, computed as the POST reserves
+     * (never network, broadcast or gateway, never an address with a row), without reserving it. Answered with
+     * provisioning off too: it only reads phpIPAM.
+     */
+    public AddressReservations.FirstFree firstFree(@Header(Exchange.HTTP_PATH) String path) throws SQLException {
+        long subnetId = PathParameters.match(FIRST_FREE, path).positiveLong("subnetId");
+        try (Connection connection = phpipam.getConnection()) {
+            return AddressReservations.firstFree(connection, subnetId);
+        } catch (SQLTransientException e) {
+            throw new ApiError(503, "phpIPAM's database is busy (" + e.getClass().getSimpleName() + "): try again");
+        }
     }
 
     private void requireEnabled() {

@@ -19,7 +19,7 @@ public final class VmConfiguration {
         VmJobs jobs = new VmJobs(dataSource, scanflowSchema, clock);
         beans.put("vmJobs", jobs);
         VmRecovery recovery = new VmRecovery(settings.enabled(), jobs, settings.lease());
-        beans.put("vmApi", new VmApi(settings.enabled(), jobs, recovery));
+        beans.put("vmApi", new VmApi(settings.enabled(), jobs, recovery, dataSource));
         beans.put("vmRecovery", recovery);
         beans.put("vmEvents", new VmEvents(jobs));
         if (settings.enabled()) {

@@ -323,6 +323,27 @@ class VmProvisioningIT {
     }
 
     @Test
+    void theFirstFreeAddressIsShownWithoutReservingAndIsTheOneAPostThenReserves() throws Exception {
+        Map<String, List<Map<String, Object>>> before = phpipam.snapshot();
+        Reply shown = get("/api/v1/subnets/" + subnet + "/first-free");
+        assertEquals(200, shown.status(), shown.body());
+        assertEquals(JSON.readTree("{\"subnetId\":" + subnet + ",\"cidr\":\"198.51.100.0/28\",\"address\":\"" + firstFree()
+                + "\",\"gateway\":\"198.51.100.1\"}"), shown.json());
+        assertEquals(before, phpipam.snapshot(), "shown, not reserved");
+        Reply full = get("/api/v1/subnets/" + fullSubnet + "/first-free");
+        assertEquals(200, full.status(), full.body());
+        assertTrue(full.json().get("address").isNull(), full.body());
+        assertEquals(404, get("/api/v1/subnets/999999/first-free").status());
+        assertEquals(400, get("/api/v1/subnets/nope/first-free").status());
+        assertEquals(401, send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/subnets/" + subnet + "/first-free"))
+                .GET().build()).status());
+        Reply reply = post(request(subnet, "shown-01", null), "create-shown-01");
+        assertEquals(202, reply.status(), reply.body());
+        assertEquals(shown.json().get("address").asText(), reply.json().get("address").asText());
+        assertEquals("succeeded", awaitEnd(reply.json().get("jobId").asText()).get("status").asText());
+    }
+
+    @Test
     void aFullSubnetIsAClear409AndNothingIsWritten() throws Exception {
         Map<String, List<Map<String, Object>>> before = phpipam.snapshot();
         Map<Integer, ProxmoxStandIn.Vm> vms = pve.snapshot();

@@ -46,7 +46,7 @@ class VmRequestTest {
 
     @Test
     void withTheFeatureOffTheApiAnswers503() {
-        VmApi api = new VmApi(false, null, null);
+        VmApi api = new VmApi(false, null, null, null);
         ApiError error = assertThrows(ApiError.class, () -> api.create(null, body("7", "ok", "")));
         assertEquals(503, error.getStatus());
         assertEquals(503, assertThrows(ApiError.class, () -> api.job("/api/v1/vms/x")).getStatus());
