@@ -120,7 +120,7 @@ class OnDemandScanIT {
                 assertEquals(201, waiting.status(), waiting.body());
                 JsonNode backlogged = await(() -> {
                     JsonNode entry = JSON.readTree(get(http, running, "/api/v1/fleet")).get("items").get(0);
-                    return entry.get("backlog").asInt() > 0 && entry.path("lastError").asText("").startsWith("HTTP 404") ? entry : null;
+                    return entry.get("backlog").asInt() > 0 && entry.path("lastError").asText("").startsWith("the server answered the last report with HTTP 404") ? entry : null;
                 }, Duration.ofSeconds(60), "a backlog in the fleet entry");
                 assertEquals(1, backlogged.get("backlog").asInt(), backlogged.toString());
                 assertEquals(1, waiting(outbox), "the one report the fleet shows is the one in the agent's spool");
@@ -128,7 +128,7 @@ class OnDemandScanIT {
                 List<Map<String, Object>> stored = phpipam.rows("SELECT backlog, last_error FROM `" + phpipam.scanflowSchema
                         + "`.fleet_agents WHERE agent_code = ?", CODE);
                 assertTrue(Long.parseLong(String.valueOf(stored.get(0).get("backlog"))) >= 1, "stored: " + stored);
-                assertTrue(String.valueOf(stored.get(0).get("last_error")).startsWith("HTTP 404"), "stored: " + stored);
+                assertTrue(String.valueOf(stored.get(0).get("last_error")).startsWith("the server answered the last report with HTTP 404"), "stored: " + stored);
                 running.app().context().getRouteController().startRoute("report-intake");
                 JsonNode drained = await(() -> {
                     JsonNode entry = JSON.readTree(get(http, running, "/api/v1/fleet")).get("items").get(0);
