@@ -19,6 +19,7 @@ import dev.scanflow.agent.scan.NmapXmlParser;
 import dev.scanflow.agent.scan.ScanExecution;
 import dev.scanflow.agent.scan.ScanProgress;
 import dev.scanflow.agent.scan.ServiceScanGroups;
+import dev.scanflow.agent.scan.ServiceScanPipeline;
 import dev.scanflow.agent.scan.WatchedExecutor;
 import dev.scanflow.config.AgentSettings;
 import dev.scanflow.report.ReportJson;
@@ -86,6 +87,17 @@ public final class AgentRole {
         ScanPlanner planner = work.map(source -> new ScanPlanner(settings, cidr -> Optional.of(source.assigned(cidr))))
                 .orElseGet(() -> new ScanPlanner(settings));
         WatchedExecutor scanners = new WatchedExecutor(progress, clock);
+        // the ports profile's pipeline looks every 50 ms whether a batch of masscan's pairs is due for nmap -sV
+        java.util.concurrent.ScheduledExecutorService batchTicker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "service-scan-batches");
+            thread.setDaemon(true);
+            return thread;
+        });
+        app.closeOnStop(batchTicker::shutdownNow);
+        ScanExecution scanExecution = new ScanExecution(clock);
+        MasscanCommand masscanCommand = new MasscanCommand(settings);
+        MasscanOutputParser masscanOutputParser = new MasscanOutputParser();
+        ServiceScanGroups serviceScanGroups = new ServiceScanGroups();
         // a scan job checks its subnet against phpIPAM now; the heartbeat tells what the last cycle got, and never
         // asks phpIPAM itself (every 30 s, and again while phpIPAM is failing)
         java.util.function.Supplier<java.util.List<String>> assigned = work.<java.util.function.Supplier<java.util.List<String>>>map(
@@ -96,14 +108,17 @@ public final class AgentRole {
         app.bean("assignedSubnets", work.<Object>map(source -> source).orElse(fromSettings))
                 .bean("scanPlanner", planner)
                 .bean("nmapCommand", new NmapCommand(settings))
-                .bean("masscanCommand", new MasscanCommand(settings))
+                .bean("masscanCommand", masscanCommand)
                 .bean("scanProgress", progress)
                 .bean("watchedExecutor", scanners)
-                .bean("scanExecution", new ScanExecution(clock))
+                .bean("scanExecution", scanExecution)
                 .bean("nmapXmlParser", new NmapXmlParser())
-                .bean("masscanOutputParser", new MasscanOutputParser())
-                .bean("serviceScanGroups", new ServiceScanGroups())
+                .bean("masscanOutputParser", masscanOutputParser)
+                .bean("serviceScanGroups", serviceScanGroups)
                 .bean("serviceScanPool", serviceScans)
+                .bean("serviceScanPipeline", new ServiceScanPipeline(scanners, masscanCommand,
+                        settings.masscan().executable(), settings.scanTimeout(), scanExecution, masscanOutputParser,
+                        serviceScanGroups, serviceScans, batchTicker))
                 .bean("reportAssembler", new ReportAssembler(settings.code(), clock))
                 .bean("rawOutputArchive", new RawOutputArchive(archiveDir, settings.archive().retentionDays(), clock))
                 .bean("agentCredentials", new AgentCredentials(settings.token()))

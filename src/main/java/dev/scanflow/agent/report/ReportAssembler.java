@@ -77,13 +77,17 @@ public class ReportAssembler {
      */
     public ScanReport ports(MasscanRun masscan, List<NmapRun> serviceRuns, ScanRecord record) {
         ScanJob job = record.job();
+        // an address can be in several nmap runs (a port masscan found later went to a later batch): its ports
+        // from all of them, its MAC and names from the first
         Map<String, NmapHost> nmapHosts = new HashMap<>();
+        Map<String, List<NmapPort>> nmapPortsByHost = new HashMap<>();
         boolean servicesComplete = true;
         for (NmapRun run : serviceRuns) {
             servicesComplete &= run.complete();
             for (NmapHost host : run.hosts()) {
                 if (host.address() != null) {
-                    nmapHosts.put(normalize(host.address()), host);
+                    nmapHosts.putIfAbsent(normalize(host.address()), host);
+                    nmapPortsByHost.computeIfAbsent(normalize(host.address()), a -> new ArrayList<>()).addAll(host.ports());
                 }
             }
         }
@@ -95,9 +99,8 @@ public class ReportAssembler {
         found.forEach((address, masscanPorts) -> {
             NmapHost nmap = nmapHosts.get(address.toString());
             Map<String, NmapPort> nmapPorts = new LinkedHashMap<>();
-            if (nmap != null) {
-                nmap.ports().forEach(p -> nmapPorts.put(p.protocol() + "/" + p.number(), p));
-            }
+            nmapPortsByHost.getOrDefault(address.toString(), List.of())
+                    .forEach(p -> nmapPorts.put(p.protocol() + "/" + p.number(), p));
             List<ScannedPort> ports = masscanPorts.stream()
                     .sorted(Comparator.comparing(MasscanPort::protocol).thenComparingInt(MasscanPort::port))
                     .map(p -> {

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * masscan's argument list for one job of the ports profile, built from the agent's own settings and the
  * job's parsed CIDR, never from text a remote party sent. The rate is always passed (masscan's own default
- * is 100 packets/s); the target goes last, after {@code -oJ -} (JSON on stdout). A range beyond masscan's
+ * is 100 packets/s); the target goes last; the output is masscan's console lines on stdout
+ * (read by {@link MasscanOutputParser}, line by line while it runs by {@link ServiceScanPipeline}). A range beyond masscan's
  * limit (addresses times ports must fit in 63 bits, so an IPv6 range of /66 or smaller with one port) is
  * refused here with a sentence instead of being handed to masscan.
  */
@@ -65,8 +66,8 @@ public class MasscanCommand {
             args.add("--exclude");
             args.add(excluded.toString());
         }
-        args.add("-oJ");
-        args.add("-");
+        // no -o option: masscan then writes its console lines on stdout and flushes each one as it finds the
+        // port (its -oJ/-oL output sits in a 4 KiB buffer until exit), so nmap -sV can start on them at once
         // --range: masscan reads a bare argument as a target only if it starts with a digit or ':'
         args.add("--range");
         args.add(target.toString());

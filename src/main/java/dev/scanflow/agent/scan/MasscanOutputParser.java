@@ -22,7 +22,9 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
 /**
- * Reads masscan's output, -oJ (what the agent runs) or -oX, told apart by the first character. masscan's JSON
+ * Reads masscan's output: its console lines ("Discovered open port 8080/tcp on 198.18.0.12", what the agent
+ * runs, because masscan flushes each of them as it finds the port, so the ports profile can start nmap -sV
+ * while masscan still scans; see {@link ServiceScanPipeline}), -oJ or -oX, told apart by the first character. masscan's JSON
  * is known for its quirks, all tolerated here: the separating commas on lines of their own, a trailing comma
  * before the closing bracket and an unquoted {@code {finished: 1}} record (older versions), one object per
  * port rather than per host, no output at all when nothing was found, and a run killed mid-way that stops
@@ -61,9 +63,54 @@ public class MasscanOutputParser {
         return switch (bytes[first]) {
             case '[', '{' -> parseJson(bytes);
             case '<' -> parseXml(bytes);
-            default -> throw new ScanOutputRejected("not masscan output (neither -oJ nor -oX): starts with '"
+            case 'D' -> parseConsole(bytes);
+            default -> throw new ScanOutputRejected("not masscan output (neither its console lines, -oJ nor -oX): starts with '"
                     + (char) bytes[first] + "'", null);
         };
+    }
+
+    /**
+     * One of masscan's console lines, as it writes it (padded with spaces to clear its status line): the open
+     * port it names, or empty for any other line.
+     */
+    public static java.util.Optional<MasscanPort> consoleLine(String line) {
+        java.util.regex.Matcher m = CONSOLE_LINE.matcher(line);
+        if (!m.matches()) {
+            return java.util.Optional.empty();
+        }
+        Found found = new Found();
+        found.add(m.group(3), m.group(2), Integer.parseInt(m.group(1)), "open", REASON_CONSOLE, 0);
+        return java.util.Optional.of(found.ports().get(0));
+    }
+
+    /** masscan's console says "open" for an answer to its SYN, that is a SYN-ACK; it gives no TTL. */
+    static final String REASON_CONSOLE = "syn-ack";
+    private static final java.util.regex.Pattern CONSOLE_LINE = java.util.regex.Pattern.compile(
+            "\\s*Discovered open port (\\d{1,5})/(tcp|udp|sctp) on (\\S+)\\s*");
+
+    /**
+     * Console lines: each names one open port. A run killed mid-line leaves a last line without its end: it
+     * is dropped and the run is incomplete. Any line that is not masscan's is refused.
+     */
+    private MasscanRun parseConsole(byte[] bytes) {
+        Found found = new Found();
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        boolean complete = text.endsWith("\n");
+        List<String> lines = text.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank() || (i == lines.size() - 1 && !complete)) {
+                continue; // a last line cut short could name a wrong address ("198.18.0.1" of "198.18.0.12")
+            }
+            java.util.regex.Matcher m = CONSOLE_LINE.matcher(line);
+            if (m.matches()) {
+                found.add(m.group(3), m.group(2), Integer.parseInt(m.group(1)), "open", REASON_CONSOLE, 0);
+            } else {
+                throw new ScanOutputRejected("not a line of masscan's console output: "
+                        + (line.length() > 120 ? line.substring(0, 120) + "…" : line), null);
+            }
+        }
+        return new MasscanRun(found.ports(), complete);
     }
 
     private MasscanRun parseJson(byte[] bytes) {

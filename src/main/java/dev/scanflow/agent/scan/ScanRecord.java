@@ -10,7 +10,7 @@ import java.util.UUID;
 
 /**
  * What ran for one job (one report): the job, the report id chosen before the first scanner starts, and
- * every scanner run in order. Shared by the steps of a job (also across a split, so it is thread-safe);
+ * every scanner run. Shared by the steps of a job (also across a split, so it is thread-safe);
  * the report is assembled from it and the raw output archived under its report id.
  */
 public final class ScanRecord {
@@ -41,9 +41,13 @@ public final class ScanRecord {
         runs.add(run);
     }
 
+    /**
+     * The runs in the order they started: masscan first in the ports profile, although its nmap -sV runs, started
+     * while it still ran, may end (and be added) before it.
+     */
     public List<ScannerRun> runs() {
         synchronized (runs) {
-            return List.copyOf(runs);
+            return runs.stream().sorted(Comparator.comparing(ScannerRun::start)).toList();
         }
     }
 

@@ -30,7 +30,8 @@ import org.apache.commons.exec.ShutdownHookProcessDestroyer;
  *   <li>it refuses to run anything without a timeout;</li>
  *   <li>it says whether the timeout killed the process ({@link WatchedExecResult#timedOut()}), so that the
  *       output of a killed scan can be read as partial instead of as a failure;</li>
- *   <li>it hands every line the process writes, while it runs, to {@link ScanProgress}.</li>
+ *   <li>it hands every line the process writes, while it runs, to {@link ScanProgress}, and on demand each
+ *       stdout line to a listener ({@link #execute(ExecCommand, Consumer)}).</li>
  * </ul>
  * A program that cannot be started at all (missing binary) ends in a {@link ScanFailed} naming it.
  */
@@ -44,10 +45,24 @@ public class WatchedExecutor extends DefaultExecCommandExecutor {
     // the scanner each thread runs, so that a cancelled scan on demand (agent/jobs) can stop it
     private final java.util.Map<Thread, ExecuteWatchdog> byThread = new java.util.concurrent.ConcurrentHashMap<>();
     private final ThreadLocal<ScanProgress.Tracker> tracker = new ThreadLocal<>();
+    private final ThreadLocal<Consumer<String>> stdoutLines = new ThreadLocal<>();
 
     public WatchedExecutor(ScanProgress progress, Clock clock) {
         this.progress = progress;
         this.clock = clock;
+    }
+
+    /**
+     * As {@link #execute(ExecCommand)}, and each line the process writes on stdout goes to {@code lines} as it
+     * arrives (on the thread that reads the stream; the whole stdout is still in the result).
+     */
+    public ExecResult execute(ExecCommand command, Consumer<String> lines) {
+        stdoutLines.set(lines);
+        try {
+            return execute(command);
+        } finally {
+            stdoutLines.remove();
+        }
     }
 
     @Override
@@ -89,7 +104,15 @@ public class WatchedExecutor extends DefaultExecCommandExecutor {
     @Override
     protected DefaultExecutor prepareDefaultExecutor(ExecCommand command) {
         ScanProgress.Tracker running = tracker.get();
-        DefaultExecutor executor = new TappedExecutor(running == null ? line -> { } : running::line);
+        Consumer<String> toProgress = running == null ? line -> { } : running::line;
+        Consumer<String> listener = stdoutLines.get();
+        DefaultExecutor executor = new TappedExecutor(listener == null ? toProgress : line -> {
+            try {
+                toProgress.accept(line);
+            } finally {
+                listener.accept(line); // the listener sees every line, whatever progress made of it
+            }
+        }, toProgress);
         executor.setExitValues(null);
         if (command.getWorkingDir() != null) {
             executor.setWorkingDirectory(new File(command.getWorkingDir()).getAbsoluteFile());
@@ -104,24 +127,26 @@ public class WatchedExecutor extends DefaultExecCommandExecutor {
 
     /** camel-exec's executor whose stream handler sees the process's stdout and stderr line by line. */
     private static final class TappedExecutor extends ExecDefaultExecutor {
-        private final Consumer<String> lines;
+        private final Consumer<String> stdout;
+        private final Consumer<String> stderr;
 
-        TappedExecutor(Consumer<String> lines) {
-            this.lines = lines;
+        TappedExecutor(Consumer<String> stdout, Consumer<String> stderr) {
+            this.stdout = stdout;
+            this.stderr = stderr;
         }
 
         @Override
         public void setStreamHandler(ExecuteStreamHandler handler) {
-            super.setStreamHandler(new TappedStreamHandler(handler, lines));
+            super.setStreamHandler(new TappedStreamHandler(handler, stdout, stderr));
         }
     }
 
-    private record TappedStreamHandler(ExecuteStreamHandler delegate, Consumer<String> lines)
+    private record TappedStreamHandler(ExecuteStreamHandler delegate, Consumer<String> lines, Consumer<String> errors)
             implements ExecuteStreamHandler {
 
         @Override
         public void setProcessErrorStream(InputStream is) throws IOException {
-            delegate.setProcessErrorStream(new LineTap(is, lines));
+            delegate.setProcessErrorStream(new LineTap(is, errors));
         }
 
         @Override

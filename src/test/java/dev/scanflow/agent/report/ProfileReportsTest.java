@@ -8,8 +8,9 @@ import dev.scanflow.agent.TestSettings;
 import dev.scanflow.agent.plan.ScanJob;
 import dev.scanflow.agent.plan.ScanPlanner;
 import dev.scanflow.agent.scan.Fixtures;
-import dev.scanflow.agent.scan.MasscanRun;
+import dev.scanflow.agent.scan.NmapHost;
 import dev.scanflow.agent.scan.NmapRun;
+import dev.scanflow.agent.scan.MasscanRun;
 import dev.scanflow.agent.scan.ScanRecord;
 import dev.scanflow.agent.scan.ScannerRun;
 import dev.scanflow.config.AgentSettings;
@@ -100,6 +101,39 @@ class ProfileReportsTest {
         assertEquals("2222,8080", probe.ports());
         assertEquals(8, probe.targets().size(), "the /24 without the excluded .3, as CIDRs");
         assertEquals(List.of(), report.coverage().hostTargets(), "masscan does not probe liveness");
+    }
+
+    /**
+     * The pipelined ports profile starts nmap -sV on batches while masscan still runs: an address whose ports came
+     * in two batches is in two nmap runs, each with some of its ports, and those runs may end before masscan.
+     */
+    @Test
+    void anAddressInTwoNmapRunsKeepsThePortsOfBothAndTheReportNamesMasscanWhichStartedFirst() throws Exception {
+        AgentSettings settings = TestSettings.of("scanflow.agent.subnets", "198.18.0.0/24",
+                "scanflow.agent.profile", "ports", "scanflow.agent.ports", "2222,8080",
+                "scanflow.agent.exclude-addresses", "198.18.0.3");
+        // the nmap runs ended (and were recorded) before masscan did
+        ScanRecord record = record(settings, "198.18.0.0/24", 0, run("nmap", 1, 7, false), run("nmap", 2, 7, false),
+                run("masscan", 0, 9, false));
+        NmapRun whole = Fixtures.nmap("nmap-sV-pairs-lab.xml");
+        NmapRun sshOnly = only(whole, 2222);
+        NmapRun httpOnly = only(whole, 8080);
+
+        ScanReport split = readBack(assembler.ports(Fixtures.masscan("masscan-ports-lab.json"), List.of(sshOnly, httpOnly),
+                record));
+        ScanReport together = assembler.ports(Fixtures.masscan("masscan-ports-lab.json"), List.of(whole), record);
+
+        assertEquals(List.of("masscan", "-oX", "-", "198.18.0.0/24"), split.command(), "the scanner that started first");
+        assertEquals(together.hosts(), split.hosts(), "the same hosts, ports and services as from one nmap run");
+        assertEquals("ssh", hosts(split).get("198.18.0.12").portList().get(0).service().name());
+        assertEquals("http", hosts(split).get("198.18.0.12").portList().get(1).service().name());
+    }
+
+    private static NmapRun only(NmapRun run, int port) {
+        return new NmapRun(run.args(), run.start(), run.end(), run.complete(), run.hosts().stream()
+                .map(h -> new NmapHost(h.state(), h.reason(), h.ipv4(), h.ipv6(), h.mac(), h.macVendor(), h.hostnames(),
+                        h.ports().stream().filter(p -> p.number() == port).toList()))
+                .toList());
     }
 
     @Test
