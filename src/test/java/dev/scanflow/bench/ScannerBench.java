@@ -25,8 +25,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -38,15 +40,17 @@ import java.util.stream.Stream;
  * <ol>
  *   <li>the ports profile through the real agent routes, as configured out of the box but for the lab's
  *       masscan settings (10,000 packets/s, one retry, a 2 s wait) and chunks of /22: on the /24s nmap alone
- *       (smaller than scanflow.agent.masscan.min-addresses), on the /22 masscan, then nmap -sV on exactly the
- *       pairs it found, several groups at once; the report assembled and POSTed;</li>
+ *       (smaller than scanflow.agent.masscan.min-addresses), on the /22 masscan, and nmap -sV on exactly the
+ *       pairs it found, started in batches while masscan still runs, several groups at once; the report
+ *       assembled and POSTed;</li>
  *   <li>on the /24s, the ports profile with masscan forced (min-addresses=1), as it ran on every target
  *       before;</li>
  *   <li>{@code nmap -sV} over the port list on the target (nmap's own host discovery first);</li>
  *   <li>on the on-link /24, {@code nmap -sV -Pn} over the port list on every address (behind the gateway it
  *       takes minutes per /24: 474 s in the README's earlier run).</li>
  * </ol>
- * Every run checks that all of them found the same open (address, port) pairs.
+ * Every run checks that all of them found the same open (address, port) pairs, and that the services the profile
+ * named are the ones nmap -sV over the whole target named in the same round (name, product, version).
  */
 public final class ScannerBench {
 
@@ -118,10 +122,12 @@ public final class ScannerBench {
         List<Double> profile = new ArrayList<>();
         List<Double> profileMasscan = new ArrayList<>();
         List<Double> profileNmap = new ArrayList<>();
+        List<Double> profileNmapStart = new ArrayList<>();
         List<Double> profileAfterScan = new ArrayList<>();
         List<Double> forced = new ArrayList<>();
         List<Double> forcedMasscan = new ArrayList<>();
         List<Double> forcedNmap = new ArrayList<>();
+        List<Double> forcedNmapStart = new ArrayList<>();
         List<Double> nmapDiscovering = new ArrayList<>();
         List<Double> nmapEveryAddress = new ArrayList<>();
         List<String> mismatches = new ArrayList<>();
@@ -137,16 +143,19 @@ public final class ScannerBench {
                 double[] phases = phases(archive, report);
                 profileMasscan.add(phases[0]); // nmap alone: its one run
                 profileNmap.add(phases[1]);
+                profileNmapStart.add(phases[2]);
+                Map<String, String> profileServices = services(report);
                 // nmap alone: what the agent adds after the scan (XML parsed, report assembled, archived, spooled,
                 // POSTed and acknowledged), besides starting the process
                 profileAfterScan.add(profile.get(profile.size() - 1) - phases[0]);
-                check(mismatches, "ports profile, round " + round, expected, pairs(report));
+                check(mismatches, "ports profile, round " + round, expected, profileServices.keySet());
 
                 start = System.nanoTime();
-                Set<String> found = nmap(List.of("nmap", "-sV", "-n", "-T4", "-p", PORTS, "--exclude",
+                Map<String, String> reference = nmap(List.of("nmap", "-sV", "-n", "-T4", "-p", PORTS, "--exclude",
                         LabNetwork.SCANNER_V4, "-oX", "-", subnet));
                 nmapDiscovering.add(seconds(start));
-                check(mismatches, "nmap -sV, round " + round, expected, found);
+                check(mismatches, "nmap -sV, round " + round, expected, reference.keySet());
+                checkServices(mismatches, "ports profile, round " + round, reference, profileServices);
 
                 if (forcedAgent != null) {
                     start = System.nanoTime();
@@ -155,15 +164,18 @@ public final class ScannerBench {
                     phases = phases(archive, report);
                     forcedMasscan.add(phases[0]);
                     forcedNmap.add(phases[1]);
-                    check(mismatches, "ports profile, masscan forced, round " + round, expected, pairs(report));
+                    forcedNmapStart.add(phases[2]);
+                    check(mismatches, "ports profile, masscan forced, round " + round, expected, services(report).keySet());
+                    checkServices(mismatches, "ports profile, masscan forced, round " + round, reference,
+                            services(report));
                 }
 
                 if (everyAddress) {
                     start = System.nanoTime();
-                    found = nmap(List.of("nmap", "-sV", "-Pn", "-n", "-T4", "-p", PORTS, "--exclude",
+                    Map<String, String> found = nmap(List.of("nmap", "-sV", "-Pn", "-n", "-T4", "-p", PORTS, "--exclude",
                             LabNetwork.SCANNER_V4, "-oX", "-", subnet));
                     nmapEveryAddress.add(seconds(start));
-                    check(mismatches, "nmap -sV -Pn, round " + round, expected, found);
+                    check(mismatches, "nmap -sV -Pn, round " + round, expected, found.keySet());
                 }
             }
         }
@@ -171,17 +183,20 @@ public final class ScannerBench {
         System.out.printf("  ports profile (%s): %s  (%s)%n", masscan ? "masscan, then nmap -sV on the pairs"
                         : "nmap alone, target under min-addresses", summary(profile), masscan
                         ? "masscan " + summary(profileMasscan) + ", nmap -sV on the pairs " + summary(profileNmap)
+                        + ", the first nmap -sV started " + summary(profileNmapStart) + " after masscan did"
                         : "of which the nmap run " + summary(profileMasscan) + ", the rest (process start, report"
                         + " assembled, archived, spooled, POSTed, acknowledged) " + summary(profileAfterScan));
         if (!forced.isEmpty()) {
             System.out.printf("  ports profile, masscan forced (min-addresses=1): %s  (masscan %s, nmap -sV on the pairs"
-                    + " %s)%n", summary(forced), summary(forcedMasscan), summary(forcedNmap));
+                    + " %s, the first nmap -sV started %s after masscan did)%n", summary(forced), summary(forcedMasscan),
+                    summary(forcedNmap), summary(forcedNmapStart));
         }
         System.out.printf("  nmap -sV -n -T4 -p <list> <subnet>:               %s%n", summary(nmapDiscovering));
         if (!nmapEveryAddress.isEmpty()) {
             System.out.printf("  nmap -sV -Pn -n -T4 -p <list> <subnet>:           %s%n", summary(nmapEveryAddress));
         }
-        System.out.printf("  same open ports found by all: %s%n", mismatches.isEmpty() ? "yes, every run"
+        System.out.printf("  same open ports found by all, the profile's services named as nmap -sV named them: %s%n",
+                mismatches.isEmpty() ? "yes, every run"
                 : "NO: " + String.join("; ", mismatches));
     }
 
@@ -268,35 +283,51 @@ public final class ScannerBench {
         return reports.get(0);
     }
 
-    private static Set<String> pairs(ScanReport report) {
-        Set<String> open = new TreeSet<>();
+    /** The open (address, port) pairs of a report, each with the service nmap named (name, product, version). */
+    private static Map<String, String> services(ScanReport report) {
+        Map<String, String> open = new TreeMap<>();
         for (ScannedHost host : report.hosts()) {
             for (ScannedPort port : host.portList()) {
                 if ("open".equals(port.state())) {
-                    open.add(host.address() + ":" + port.port());
+                    ScannedPort.Service service = port.service();
+                    open.put(host.address() + ":" + port.port(), service == null ? "(none)"
+                            : service.name() + " " + service.product() + " " + service.version());
                 }
             }
         }
         return open;
     }
 
-    private static Set<String> nmap(List<String> command) {
+    private static Map<String, String> nmap(List<String> command) {
         ExecResult result = LabNetwork.exec(command, Duration.ofMinutes(10)).orThrow();
         NmapRun run = new NmapXmlParser().parse(new ByteArrayInputStream(result.stdout().getBytes(StandardCharsets.UTF_8)));
-        Set<String> open = new TreeSet<>();
+        Map<String, String> open = new TreeMap<>();
         for (NmapHost host : run.hosts()) {
             for (NmapPort port : host.ports()) {
                 if ("open".equals(port.state())) {
-                    open.add(host.address() + ":" + port.number());
+                    open.put(host.address() + ":" + port.number(),
+                            port.serviceName() + " " + port.product() + " " + port.version());
                 }
             }
         }
         return open;
     }
 
+    /** Whether the services named for the same pairs are the same as nmap -sV's (over the whole target) named. */
+    private static void checkServices(List<String> mismatches, String what, Map<String, String> reference,
+                                      Map<String, String> found) {
+        for (Map.Entry<String, String> pair : found.entrySet()) {
+            String expected = reference.get(pair.getKey());
+            if (expected != null && !expected.equals(pair.getValue())) {
+                mismatches.add(what + " named " + pair.getKey() + " '" + pair.getValue() + "', nmap -sV '" + expected + "'");
+            }
+        }
+    }
+
     /**
-     * From the raw output archive: the first scanner's time (masscan's, or nmap alone's), and the span of the
-     * nmap -sV runs after masscan.
+     * From the raw output archive: the first scanner's time (masscan's, or nmap alone's), the span of the
+     * nmap -sV runs on masscan's pairs (which start while masscan still runs), and when the first of them
+     * started, counted from masscan's start.
      */
     private static double[] phases(Path archive, ScanReport report) throws IOException {
         Path manifest;
@@ -316,7 +347,8 @@ public final class ScannerBench {
             nmapEnd = nmapEnd == null || e.isAfter(nmapEnd) ? e : nmapEnd;
         }
         return new double[] {Duration.between(masscanStart, masscanEnd).toMillis() / 1000.0,
-                nmapStart == null ? 0 : Duration.between(nmapStart, nmapEnd).toMillis() / 1000.0};
+                nmapStart == null ? 0 : Duration.between(nmapStart, nmapEnd).toMillis() / 1000.0,
+                nmapStart == null ? 0 : Duration.between(masscanStart, nmapStart).toMillis() / 1000.0};
     }
 
     private static void check(List<String> mismatches, String what, Set<String> expected, Set<String> found) {
