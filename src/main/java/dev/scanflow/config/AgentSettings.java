@@ -110,11 +110,12 @@ public record AgentSettings(String code, String token, URI serverUrl, List<Cidr>
      * @param routerIp         scanflow.agent.masscan.router-ip: --router-ip, or null
      * @param routerMac        scanflow.agent.masscan.router-mac: --router-mac, or null
      * @param sourceIp         scanflow.agent.masscan.source-ip: --source-ip, or null
-     * @param minAddresses     scanflow.agent.masscan.min-addresses: the ports profile runs masscan on a target
-     *                         (subnet or chunk) of at least this many addresses; a smaller one is port-scanned by
-     *                         nmap alone, whose host discovery costs less there than masscan's fixed start, retry
-     *                         and wait (README, Speed). Default 512: a /24 goes to nmap, a /23 or larger to
-     *                         masscan; 1 keeps masscan for every target
+     * @param minAddresses     scanflow.agent.masscan.min-addresses: on a link of the agent's machine, the ports
+     *                         profile runs masscan on a target (subnet or chunk) of at least this many addresses;
+     *                         a smaller one is port-scanned by nmap alone, whose host discovery (ARP) costs less
+     *                         there than masscan's pass (README, Speed). Default 512: an on-link /24 goes to nmap,
+     *                         a /23 or larger to masscan; 1 keeps masscan for every target. Behind a router
+     *                         masscan always runs (agent/plan/OnLinkTargets)
      */
     public record Masscan(String executable, int rate, Duration waitTime, int retries, String networkInterface,
                           IpAddress routerIp, String routerMac, IpAddress sourceIp, int minAddresses) {

@@ -117,7 +117,7 @@ public final class AgentRole {
                 .bean("serviceScanGroups", serviceScanGroups)
                 .bean("serviceScanPool", serviceScans)
                 .bean("serviceScanPipeline", new ServiceScanPipeline(scanners, masscanCommand,
-                        settings.masscan().executable(), settings.scanTimeout(), scanExecution, masscanOutputParser,
+                        settings.masscan().executable(), settings.masscan().rate(), settings.scanTimeout(), scanExecution, masscanOutputParser,
                         serviceScanGroups, serviceScans, batchTicker))
                 .bean("reportAssembler", new ReportAssembler(settings.code(), clock))
                 .bean("rawOutputArchive", new RawOutputArchive(archiveDir, settings.archive().retentionDays(), clock))

@@ -39,12 +39,12 @@ import java.util.stream.Stream;
  * silently dropped, and a /22 routed the same way with 50 live hosts spread over it:
  * <ol>
  *   <li>the ports profile through the real agent routes, as configured out of the box but for the lab's
- *       masscan settings (10,000 packets/s, one retry, a 2 s wait) and chunks of /22: on the /24s nmap alone
- *       (smaller than scanflow.agent.masscan.min-addresses), on the /22 masscan, and nmap -sV on exactly the
- *       pairs it found, started in batches while masscan still runs, several groups at once; the report
- *       assembled and POSTed;</li>
- *   <li>on the /24s, the ports profile with masscan forced (min-addresses=1), as it ran on every target
- *       before;</li>
+ *       masscan settings (10,000 packets/s, one retry, a 2 s wait) and chunks of /22: on the on-link /24 nmap
+ *       alone (on a link of this machine and smaller than scanflow.agent.masscan.min-addresses), on the routed
+ *       targets masscan, and nmap -sV on exactly the pairs it found, started once masscan's first pass is over
+ *       while masscan still retries and waits, several groups at once; the report assembled and POSTed;</li>
+ *   <li>on the /24s, the ports profile with masscan forced (min-addresses=1): on the routed /24 the same as
+ *       the row above;</li>
  *   <li>{@code nmap -sV} over the port list on the target (nmap's own host discovery first);</li>
  *   <li>on the on-link /24, {@code nmap -sV -Pn} over the port list on every address (behind the gateway it
  *       takes minutes per /24: 474 s in the README's earlier run).</li>

@@ -20,8 +20,8 @@ import java.util.List;
  *                  known addresses); empty: the target
  * @param names     how host names are looked up for this job
  * @param masscan   the ports profile only: whether masscan finds the open ports (then nmap -sV on exactly those),
- *                  or nmap alone scans the target as services-nmap does (a target smaller than
- *                  scanflow.agent.masscan.min-addresses); false for the other profiles
+ *                  or nmap alone scans the target as services-nmap does (a target on a link of this machine
+ *                  smaller than scanflow.agent.masscan.min-addresses); false for the other profiles
  */
 public record ScanJob(String subnet, Cidr target, List<Cidr> excluded, List<Cidr> covered, ScanProfile profile,
                       PortList ports, ScanReport.Chunk chunk, List<String> addresses, NameLookup names,

@@ -13,20 +13,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.UUID;
 
 /**
  * Turns one assigned subnet into the scans that cover it: the subnet whole when it is no larger than the
  * chunk size (scanflow.agent.chunk-prefix.ipv4 / .ipv6), else one job per chunk, all sharing a scan id, so
  * that each chunk is its own report and a failed chunk never erases what the others found. Chunks that
- * scanflow.agent.exclude-addresses covers entirely are left out before numbering. A ports-profile job runs
- * masscan only on a target of at least scanflow.agent.masscan.min-addresses; on a smaller one masscan's fixed
- * costs (start, a second per retry, the wait) exceed nmap's own host discovery, so nmap scans it alone.
+ * scanflow.agent.exclude-addresses covers entirely are left out before numbering. A ports-profile job on a
+ * target on a link of this machine ({@link OnLinkTargets}) runs masscan only from
+ * scanflow.agent.masscan.min-addresses on: there nmap's own host discovery (ARP) costs less than masscan's pass
+ * over a small target, so nmap scans it alone. Behind a router masscan always runs: nmap's discovery waits out
+ * every silent address, while nmap -sV starts on masscan's first pairs (agent/scan/ServiceScanPipeline).
  */
 public class ScanPlanner {
 
     private final AgentSettings settings;
     private final Function<String, Optional<AssignedSubnet>> phpipam;
+    private final Predicate<Cidr> onLink;
 
     public ScanPlanner(AgentSettings settings) {
         this(settings, cidr -> Optional.empty());
@@ -34,8 +38,23 @@ public class ScanPlanner {
 
     /** @param phpipam what phpIPAM asks of a subnet, when the agent works from its API */
     public ScanPlanner(AgentSettings settings, Function<String, Optional<AssignedSubnet>> phpipam) {
+        this(settings, phpipam, new OnLinkTargets());
+    }
+
+    /** @param onLink whether a target lies on a link of this machine ({@link OnLinkTargets}) */
+    public ScanPlanner(AgentSettings settings, Function<String, Optional<AssignedSubnet>> phpipam,
+                       Predicate<Cidr> onLink) {
         this.settings = settings;
         this.phpipam = phpipam;
+        this.onLink = onLink;
+    }
+
+    /**
+     * Whether a ports-profile job finds the open ports with masscan (then nmap -sV on what it found) rather
+     * than nmap alone: always behind a router, on a link of this machine from min-addresses on.
+     */
+    private boolean masscan(Cidr target) {
+        return settings.masscan().scans(target) || !onLink.test(target);
     }
 
     public List<ScanJob> plan(String subnetText) {
@@ -71,7 +90,7 @@ public class ScanPlanner {
                     AddressRanges.overlapping(target, settings.excludeAddresses()),
                     AddressRanges.subtract(target, settings.excludeAddresses()),
                     profile, settings.ports(), chunk, List.of(), names,
-                    profile == ScanProfile.PORTS && settings.masscan().scans(target)));
+                    profile == ScanProfile.PORTS && masscan(target)));
         }
         return jobs;
     }
@@ -85,7 +104,7 @@ public class ScanPlanner {
         for (ScanJob planned : plan(subnetText)) {
             jobs.add(new ScanJob(planned.subnet(), planned.target(), planned.excluded(), planned.covered(), profile,
                     ports == null ? planned.ports() : ports, planned.chunk(), planned.addresses(), planned.names(),
-                    profile == ScanProfile.PORTS && planned.addresses().isEmpty() && settings.masscan().scans(planned.target())));
+                    profile == ScanProfile.PORTS && planned.addresses().isEmpty() && masscan(planned.target())));
         }
         return jobs;
     }

@@ -17,8 +17,9 @@ import org.apache.camel.component.exec.ExecCommand;
 import org.apache.camel.component.exec.ExecResult;
 
 /**
- * The ports profile on one job, pipelined: masscan runs over the port list, and while it still sends, retries
- * and waits, the (address, port) pairs it has reported go to nmap -sV in batches ({@link PairBatcher}), grouped
+ * The ports profile on one job, pipelined: masscan runs over the port list, and while it still retries and
+ * waits, the (address, port) pairs it has reported go to nmap -sV in batches ({@link PairBatcher}: the first
+ * once masscan's first pass is over and no pair came for 250 ms), grouped
  * by {@link ServiceScanGroups}, each group one run of {@code direct:scan-service-group} on the service scan pool
  * (scanflow.agent.service-scan-parallelism at once). When masscan ends, whatever its output holds that no batch
  * took yet goes to nmap too, so nmap -sV probes exactly the pairs masscan found, each once. What the job costs is
@@ -34,15 +35,16 @@ public class ServiceScanPipeline {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServiceScanPipeline.class);
 
-    /** No new pair for this long: the batch goes to nmap. */
+    /** After masscan's first pass, no new pair for this long: the batch goes to nmap. */
     static final Duration QUIET = Duration.ofMillis(250);
-    /** A pair waits at most this long for its batch while masscan keeps reporting. */
-    static final Duration MAX_DELAY = Duration.ofSeconds(1);
+    /** A pair waits at most this long for its batch while masscan's first pass goes on. */
+    static final Duration MAX_DELAY = Duration.ofSeconds(10);
     private static final long TICK_MILLIS = 50;
 
     private final WatchedExecutor executor;
     private final MasscanCommand masscanCommand;
     private final String masscan;
+    private final int rate;
     private final long timeoutMillis;
     private final ScanExecution execution;
     private final MasscanOutputParser parser;
@@ -51,12 +53,13 @@ public class ServiceScanPipeline {
     private final ScheduledExecutorService ticker;
     private volatile ProducerTemplate template;
 
-    public ServiceScanPipeline(WatchedExecutor executor, MasscanCommand masscanCommand, String masscan,
+    public ServiceScanPipeline(WatchedExecutor executor, MasscanCommand masscanCommand, String masscan, int rate,
                                Duration timeout, ScanExecution execution, MasscanOutputParser parser,
                                ServiceScanGroups groups, ExecutorService pool, ScheduledExecutorService ticker) {
         this.executor = executor;
         this.masscanCommand = masscanCommand;
         this.masscan = masscan;
+        this.rate = rate;
         this.timeoutMillis = timeout.toMillis();
         this.execution = execution;
         this.parser = parser;
@@ -71,7 +74,7 @@ public class ServiceScanPipeline {
 
     public Result scan(ScanJob job, ScanRecord record, Exchange exchange) {
         ProducerTemplate producer = template(exchange);
-        PairBatcher batcher = new PairBatcher(QUIET, MAX_DELAY);
+        PairBatcher batcher = new PairBatcher(QUIET, MAX_DELAY, System.nanoTime() + firstPass(job).toNanos());
         List<Future<NmapRun>> runs = new ArrayList<>();
         List<Thread> running = new ArrayList<>();
         Runnable flushDue = () -> {
@@ -115,6 +118,17 @@ public class ServiceScanPipeline {
             throw new ScanFailed("interrupted while nmap -sV ran on what masscan found");
         }
         return new Result(found, services);
+    }
+
+    /** How long masscan's first pass over the job's target takes at the configured rate: probes / rate. */
+    Duration firstPass(ScanJob job) {
+        java.math.BigInteger probes = java.math.BigInteger.ZERO;
+        for (dev.scanflow.net.Cidr covered : job.covered()) {
+            probes = probes.add(java.math.BigInteger.ONE.shiftLeft(covered.network().bits() - covered.prefix()));
+        }
+        java.math.BigInteger millis = probes.multiply(java.math.BigInteger.valueOf(job.ports().size()))
+                .multiply(java.math.BigInteger.valueOf(1000)).divide(java.math.BigInteger.valueOf(rate));
+        return Duration.ofMillis(millis.min(java.math.BigInteger.valueOf(MAX_DELAY.toMillis())).longValueExact());
     }
 
     private void submit(List<MasscanPort> batch, ScanRecord record, ProducerTemplate producer,

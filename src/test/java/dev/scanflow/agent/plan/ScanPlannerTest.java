@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scanflow.agent.TestSettings;
 import dev.scanflow.agent.scan.ScanFailed;
+import dev.scanflow.config.AgentSettings;
 import dev.scanflow.net.Cidr;
 import dev.scanflow.report.PortList;
 import dev.scanflow.report.ScanProfile;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -95,9 +97,14 @@ class ScanPlannerTest {
         assertEquals(ScanProfile.DISCOVERY, planner.plan("127.0.0.0/29").get(0).profile());
     }
 
+    /** Every target on a link of this machine, as the lab's own /24 is. */
+    private static ScanPlanner onLink(AgentSettings settings) {
+        return new ScanPlanner(settings, cidr -> Optional.empty(), target -> true);
+    }
+
     @Test
-    void aPortsJobRunsMasscanOnlyOnATargetOfAtLeastItsMinimumOfAddresses() {
-        ScanPlanner planner = new ScanPlanner(TestSettings.of("scanflow.agent.subnets",
+    void anOnLinkPortsJobRunsMasscanOnlyOnATargetOfAtLeastItsMinimumOfAddresses() {
+        ScanPlanner planner = onLink(TestSettings.of("scanflow.agent.subnets",
                 "198.18.0.0/24,198.18.4.0/22,198.18.8.0/22,127.0.0.0/29",
                 "scanflow.agent.profile", "ports", "scanflow.agent.chunk-prefix.ipv4", "22",
                 "scanflow.agent.subnet-profiles", "127.0.0.0/29=discovery,198.18.8.0/22=services-nmap"));
@@ -115,14 +122,36 @@ class ScanPlannerTest {
 
     @Test
     void theChunkNotTheSubnetDecidesBetweenMasscanAndNmapAlone() {
-        List<ScanJob> chunks = new ScanPlanner(TestSettings.of("scanflow.agent.subnets", "198.18.4.0/22",
+        List<ScanJob> chunks = onLink(TestSettings.of("scanflow.agent.subnets", "198.18.4.0/22",
                 "scanflow.agent.profile", "ports")).plan("198.18.4.0/22");
         assertEquals(4, chunks.size(), "four /24 chunks by default");
         chunks.forEach(chunk -> assertFalse(chunk.masscan(), chunk.toString()));
 
-        List<ScanJob> always = new ScanPlanner(TestSettings.of("scanflow.agent.subnets", "198.18.0.0/24",
+        List<ScanJob> always = onLink(TestSettings.of("scanflow.agent.subnets", "198.18.0.0/24",
                 "scanflow.agent.profile", "ports", "scanflow.agent.masscan.min-addresses", "1")).plan("198.18.0.0/24");
         assertTrue(always.get(0).masscan(), "min-addresses=1 keeps masscan on every target");
+    }
+
+    @Test
+    void aPortsJobBehindARouterRunsMasscanWhateverItsSize() {
+        AgentSettings settings = TestSettings.of("scanflow.agent.subnets", "198.18.1.0/24,198.18.0.0/24",
+                "scanflow.agent.profile", "ports");
+        ScanPlanner planner = new ScanPlanner(settings, cidr -> Optional.empty(),
+                target -> Cidr.parse("198.18.0.0/24").contains(target));
+
+        assertTrue(planner.plan("198.18.1.0/24").get(0).masscan(), "routed: masscan, nmap -sV on what it finds");
+        assertEquals("198.18.1.0/24 [ports]", planner.plan("198.18.1.0/24").get(0).toString());
+        assertFalse(planner.plan("198.18.0.0/24").get(0).masscan(), "on-link and under min-addresses: nmap alone");
+        assertTrue(planner.plan("198.18.1.0/24", ScanProfile.PORTS, null).get(0).masscan(), "a scan job too");
+    }
+
+    @Test
+    void loopbackIsOnLinkAndADocumentationRangeIsNot() {
+        OnLinkTargets onLink = new OnLinkTargets();
+
+        assertTrue(onLink.test(Cidr.parse("127.0.0.0/29")), "lo holds 127.0.0.1/8");
+        assertFalse(onLink.test(Cidr.parse("203.0.113.0/24")), "no interface of a test machine is in TEST-NET-3");
+        assertFalse(onLink.test(Cidr.parse("0.0.0.0/0")), "no link holds the whole address space");
     }
 
     @Test

@@ -13,51 +13,64 @@ class PairBatcherTest {
 
     private static final long MS = 1_000_000L;
 
-    private final PairBatcher batcher = new PairBatcher(Duration.ofMillis(250), Duration.ofSeconds(1));
+    /** masscan's first pass ends 600 ms in (a /24, 24 ports, 10,000 packets/s). */
+    private final PairBatcher batcher = new PairBatcher(Duration.ofMillis(250), Duration.ofSeconds(10), 600 * MS);
 
     private static MasscanPort open(String address, int port) {
         return new MasscanPort(address, "tcp", port, "open", "syn-ack", 0);
     }
 
     @Test
-    void aBatchIsDueOnceNoNewPortCameForTheQuietWindow() {
+    void theFirstBatchWaitsForTheEndOfTheFirstPassThenForTheQuietWindow() {
         batcher.offer(open("198.18.0.11", 8080), 0);
         batcher.offer(open("198.18.0.12", 8080), 100 * MS);
 
-        assertEquals(List.of(), batcher.due(349 * MS), "the last port came 249 ms ago");
-        assertEquals(List.of(open("198.18.0.11", 8080), open("198.18.0.12", 8080)), batcher.due(350 * MS));
+        assertEquals(List.of(), batcher.due(500 * MS), "quiet for 400 ms, but the pass goes on: more will come");
+        batcher.offer(open("198.18.0.13", 8080), 550 * MS);
+        assertEquals(List.of(), batcher.due(700 * MS), "the pass is over, the last port came 150 ms ago");
+        assertEquals(List.of(open("198.18.0.11", 8080), open("198.18.0.12", 8080), open("198.18.0.13", 8080)),
+                batcher.due(800 * MS), "everything of the pass in one batch");
         assertEquals(List.of(), batcher.due(2000 * MS), "nothing pending any more");
     }
 
     @Test
-    void aSteadyStreamStillGivesABatchOnceItsFirstPortWaitedTheLongestDelay() {
-        for (int i = 0; i < 10; i++) {
-            batcher.offer(open("198.18.0." + (11 + i), 8080), i * 100 * MS);
-            assertEquals(List.of(), batcher.due(i * 100 * MS + 50 * MS), "quiet for 50 ms, first waited < 1 s");
+    void aPortFoundLaterGoesInALaterBatchAfterTheQuietWindow() {
+        batcher.offer(open("198.18.0.11", 8080), 0);
+        assertEquals(1, batcher.due(700 * MS).size());
+
+        batcher.offer(open("198.18.0.11", 2222), 1600 * MS); // the retry found it
+        assertEquals(List.of(), batcher.due(1800 * MS));
+        assertEquals(List.of(open("198.18.0.11", 2222)), batcher.due(1850 * MS));
+    }
+
+    @Test
+    void aPassTooLongToWaitForStillFeedsNmapOnceAPortWaitedTheLongestDelay() {
+        PairBatcher longPass = new PairBatcher(Duration.ofMillis(250), Duration.ofSeconds(10), 600_000 * MS);
+        for (int i = 0; i < 100; i++) {
+            longPass.offer(open("198.18.0." + (1 + i), 8080), i * 100 * MS);
+            assertEquals(List.of(), longPass.due(i * 100 * MS + 50 * MS), "first port waited < 10 s");
         }
-        batcher.offer(open("198.18.0.30", 8080), 1000 * MS);
+        longPass.offer(open("198.18.1.1", 8080), 10_000 * MS);
 
-        List<MasscanPort> batch = batcher.due(1000 * MS);
-
-        assertEquals(11, batch.size());
-        assertEquals(List.of(), batcher.due(1100 * MS));
+        assertEquals(101, longPass.due(10_000 * MS).size());
+        assertEquals(List.of(), longPass.due(10_100 * MS));
     }
 
     @Test
     void aPortMasscanRepeatsGoesIntoOneBatchOnly() {
         assertTrue(batcher.offer(open("198.18.0.11", 8080), 0));
-        assertEquals(1, batcher.due(300 * MS).size());
+        assertEquals(1, batcher.due(900 * MS).size());
 
-        assertFalse(batcher.offer(open("198.18.0.11", 8080), 400 * MS), "its retry found it again");
-        assertTrue(batcher.offer(open("198.18.0.11", 2222), 400 * MS), "another port of the same address");
-        assertEquals(List.of(open("198.18.0.11", 2222)), batcher.due(700 * MS));
+        assertFalse(batcher.offer(open("198.18.0.11", 8080), 1000 * MS), "its retry found it again");
+        assertTrue(batcher.offer(open("198.18.0.11", 2222), 1000 * MS), "another port of the same address");
+        assertEquals(List.of(open("198.18.0.11", 2222)), batcher.due(1300 * MS));
     }
 
     @Test
     void theRestIsWhatIsPendingPlusWhatTheWholeOutputHoldsThatNoLineBrought() {
         batcher.offer(open("198.18.0.11", 8080), 0);
-        batcher.due(300 * MS);
-        batcher.offer(open("198.18.0.12", 8080), 400 * MS);
+        batcher.due(900 * MS);
+        batcher.offer(open("198.18.0.12", 8080), 1000 * MS);
 
         List<MasscanPort> rest = batcher.rest(List.of(open("198.18.0.11", 8080), open("198.18.0.12", 8080),
                 open("198.18.0.13", 2222)));
@@ -68,6 +81,7 @@ class PairBatcherTest {
 
     @Test
     void refusesAQuietWindowLongerThanTheLongestDelay() {
-        assertThrows(IllegalArgumentException.class, () -> new PairBatcher(Duration.ofSeconds(2), Duration.ofSeconds(1)));
+        assertThrows(IllegalArgumentException.class,
+                () -> new PairBatcher(Duration.ofSeconds(2), Duration.ofSeconds(1), 0));
     }
 }
