@@ -37,6 +37,11 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
 
     public static EmbeddedMariaDb start() {
+        return start(java.util.List.of());
+    }
+
+    /** @param serverOptions more mysqld options, such as a benchmark's --innodb-buffer-pool-size */
+    public static EmbeddedMariaDb start(java.util.List<String> serverOptions) {
         try {
             Path workDir = Files.createTempDirectory("scanflow-mariadb-");
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
@@ -62,6 +67,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 // mysqld refuses to run as root unless told to
                 config.addArg("--user=root");
             }
+            serverOptions.forEach(config::addArg);
             DB db = DB.newEmbeddedDB(config.build());
             db.start();
             return new EmbeddedMariaDb(workDir, config, db, adminPassword);

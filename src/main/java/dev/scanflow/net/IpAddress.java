@@ -30,6 +30,10 @@ public record IpAddress(int version, BigInteger value) implements Comparable<IpA
             throw new IllegalArgumentException("empty IP address");
         }
         String literal = text.strip();
+        long v4 = ipv4(literal);
+        if (v4 >= 0) {
+            return new IpAddress(4, BigInteger.valueOf(v4));
+        }
         boolean v6 = literal.contains(":");
         if (!(v6 ? IPV6 : IPV4).matcher(literal).matches()) {
             throw new IllegalArgumentException("not an IP address literal: " + text);
@@ -44,6 +48,39 @@ public record IpAddress(int version, BigInteger value) implements Comparable<IpA
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("not an IP address: " + text, e);
         }
+    }
+
+    /**
+     * A dotted-quad literal's value, or -1 when the text is not one (the regex below then decides): reports carry
+     * tens of thousands of addresses, and this is what every one of them costs.
+     */
+    private static long ipv4(String text) {
+        long value = 0;
+        int octets = 0;
+        int start = 0;
+        int length = text.length();
+        while (start <= length) {
+            int end = start;
+            while (end < length && text.charAt(end) != '.') {
+                char c = text.charAt(end);
+                if (c < '0' || c > '9') {
+                    return -1;
+                }
+                end++;
+            }
+            int digits = end - start;
+            // one to three digits, no leading zero (as the IPV4 pattern), at most 255
+            if (digits == 0 || digits > 3 || (digits > 1 && text.charAt(start) == '0')) {
+                return -1;
+            }
+            int octet = Integer.parseInt(text, start, end, 10);
+            if (octet > 255 || ++octets > 4) {
+                return -1;
+            }
+            value = (value << 8) | octet;
+            start = end + 1;
+        }
+        return octets == 4 ? value : -1;
     }
 
     static int bits(int version) {

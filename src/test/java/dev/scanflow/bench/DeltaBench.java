@@ -144,8 +144,15 @@ public final class DeltaBench {
     private static final String AGENT = "Bench-agent-code-0123456789abcdB";
     private static final int DB_RUNS = 3;
 
+    /** -Dbench.delta.buffer-pool=1G: InnoDB's buffer pool for the run through the database (MariaDB's default 128M). */
+    private static final String BUFFER_POOL = System.getProperty("bench.delta.buffer-pool", "");
+
     private static void throughTheDatabase() throws Exception {
-        try (dev.scanflow.testing.TestPhpipam phpipam = dev.scanflow.testing.TestPhpipam.create()) {
+        dev.scanflow.demo.EmbeddedMariaDb database = dev.scanflow.demo.EmbeddedMariaDb.start(BUFFER_POOL.isEmpty()
+                ? List.of() : List.of("--innodb-buffer-pool-size=" + BUFFER_POOL));
+        System.out.printf("through the database: MariaDB %s, InnoDB buffer pool %s%n", BUFFER_POOL.isEmpty() ? "defaults" : "options",
+                BUFFER_POOL.isEmpty() ? "128M (MariaDB's default)" : BUFFER_POOL);
+        try (database; dev.scanflow.testing.TestPhpipam phpipam = dev.scanflow.testing.TestPhpipam.createOn(database)) {
             long agentId = phpipam.insertAgent("bench-site", AGENT);
             phpipam.insertSubnet(Cidr.parse(SUBNET), agentId, true, true);
             StepTimes steps = new StepTimes();
@@ -210,11 +217,11 @@ public final class DeltaBench {
         UUID scanId = UUID.randomUUID();
         Instant start = Instant.parse("2026-11-22T00:00:00Z").plusSeconds(3600L * variant.serviceRevision());
         List<ScanReport> chunks = new ArrayList<>();
-        int hostsPerChunk = HOSTS / CHUNKS + 1;
         for (int c = 0; c < CHUNKS; c++) {
+            // as an agent chunks a /16 into /20s: each chunk reports the hosts of its own range (host h is 10.0.0.1 + h)
             String range = "10.0." + (16 * c) + ".0/20";
             List<ScannedHost> hosts = new ArrayList<>();
-            for (int h = c * hostsPerChunk; h < Math.min(HOSTS, (c + 1) * hostsPerChunk); h++) {
+            for (int h = Math.max(0, c * 4096 - 1); h < Math.min(HOSTS, (c + 1) * 4096 - 1); h++) {
                 List<ScannedPort> ports = new ArrayList<>(PORTS_PER_HOST + 1);
                 for (int k = 0; k < PORTS_PER_HOST; k++) {
                     int slot = h * PORTS_PER_HOST + k;

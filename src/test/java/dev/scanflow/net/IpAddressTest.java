@@ -112,6 +112,25 @@ class IpAddressTest {
         assertThrows(IllegalArgumentException.class, () -> IpAddress.parse(text));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"01.2.3.4", "1.2.3.04", "00.0.0.0", "1..2.3", ".1.2.3.4", "1.2.3.4.", "1.2.3.-4", "1.2.3.4 5",
+        "1.2.3.4a", "1234.1.1.1", "+1.2.3.4"})
+    void refusesDottedQuadsTheLiteralPatternRefuses(String text) {
+        assertThrows(IllegalArgumentException.class, () -> IpAddress.parse(text));
+    }
+
+    @Test
+    void everyOctetValueReadsAsItsNumber() {
+        for (int octet = 0; octet < 256; octet++) {
+            IpAddress address = IpAddress.parse("10." + octet + ".255." + octet);
+            assertEquals(4, address.version());
+            assertEquals((10L << 24) | ((long) octet << 16) | (255L << 8) | octet, address.value().longValue());
+            assertEquals("10." + octet + ".255." + octet, address.toString());
+        }
+        assertEquals(BigInteger.ZERO, IpAddress.parse(" 0.0.0.0 ").value());
+        assertEquals(BigInteger.valueOf(0xFFFFFFFFL), IpAddress.parse("255.255.255.255").value());
+    }
+
     @Test
     void refusesNull() {
         assertThrows(IllegalArgumentException.class, () -> IpAddress.parse(null));

@@ -43,6 +43,7 @@ public class PendingChunks {
 
     private final String table;
     private final ObjectMapper json = ReportJson.mapper();
+    private final ObjectMapper smile = ReportJson.binary();
     private final Map<ScanRef, Map<Integer, ScanReport>> remembered = new ConcurrentHashMap<>();
 
     public PendingChunks(String scanflowSchema) {
@@ -65,7 +66,7 @@ public class PendingChunks {
             statement.setInt(5, report.chunk().count());
             statement.setString(6, report.reportId().toString());
             statement.setObject(7, LocalDateTime.ofInstant(receivedAt, ZoneOffset.UTC));
-            statement.setBytes(8, gzipped(report));
+            statement.setBytes(8, encode(report));
             statement.executeUpdate();
         } catch (IOException e) {
             throw new IllegalStateException("report " + report.reportId() + " cannot be written as JSON", e);
@@ -118,7 +119,7 @@ public class PendingChunks {
             statement.setInt(4, index);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
-                return json.readValue(gunzip(rows.getBytes(1)), ScanReport.class);
+                return decode(rows.getBytes(1));
             }
         } catch (IOException e) {
             throw new IllegalStateException("a kept chunk of scan " + scanId + " cannot be read back", e);
@@ -137,15 +138,24 @@ public class PendingChunks {
     }
 
     /**
-     * The chunk as gzipped JSON, written straight into the compressor at its fastest level: a chunk of a large
-     * port scan is megabytes of JSON, kept for seconds to minutes, and its compression is on the apply path.
+     * A kept chunk: Smile (ReportJson.binary(), repeated strings written once) gzipped at the fastest level. On
+     * the apply path, where a chunk of a large port scan is megabytes of JSON, that is a quarter of the time of
+     * gzipped JSON, and a tenth of the bytes of Smile alone.
      */
-    private byte[] gzipped(ScanReport report) throws IOException {
+    byte[] encode(ScanReport report) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
         try (GZIPOutputStream zip = new FastGzip(out)) {
-            json.writeValue(zip, report);
+            smile.writeValue(zip, report);
         }
         return out.toByteArray();
+    }
+
+    /** A kept chunk read back: gzipped Smile, or gzipped JSON as an older server kept it. */
+    ScanReport decode(byte[] kept) throws IOException {
+        byte[] content = gunzip(kept);
+        // Smile's header is ":)\n", JSON starts with '{'
+        return content.length > 0 && content[0] == ':' ? smile.readValue(content, ScanReport.class)
+                : json.readValue(content, ScanReport.class);
     }
 
     /** GZIP at {@link java.util.zip.Deflater#BEST_SPEED}. */

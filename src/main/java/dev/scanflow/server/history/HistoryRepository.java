@@ -584,23 +584,23 @@ public final class HistoryRepository {
         int version = result.after().ipVersion();
         String upsert = "INSERT INTO " + t("port_state") + " (subnet_ref, address, protocol, port, status, misses,"
                 + " service_name, service_product, service_version, service_extra_info, service_tunnel, service_cpes,"
-                + " first_seen, last_seen, times_seen, status_since) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"
-                + " ON DUPLICATE KEY UPDATE status_since = IF(status = 'open', status_since, VALUES(status_since)),"
+                + " first_seen, last_seen, times_seen, status_since) VALUES ";
+        String upsertRow = "(?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)";
+        // left to right, as MariaDB assigns: status_since must see the old status
+        String upsertChanged = " ON DUPLICATE KEY UPDATE status_since = IF(status = 'open', status_since, VALUES(status_since)),"
                 + " status = 'open', misses = VALUES(misses), service_name = VALUES(service_name),"
                 + " service_product = VALUES(service_product), service_version = VALUES(service_version),"
                 + " service_extra_info = VALUES(service_extra_info), service_tunnel = VALUES(service_tunnel),"
-                + " service_cpes = VALUES(service_cpes), last_seen = IF(?, GREATEST(last_seen, VALUES(last_seen)), last_seen),"
-                + " times_seen = times_seen + IF(?, 1, 0)";
-        String closePort = "UPDATE " + t("port_state") + " SET status_since = ?, status = 'closed', misses = 0"
-                + " WHERE subnet_ref = ? AND address = ? AND protocol = ? AND port = ?";
-        String closeService = "UPDATE " + t("port_service_history") + " SET valid_until = ?"
-                + " WHERE subnet_ref = ? AND address = ? AND protocol = ? AND port = ? AND valid_until IS NULL";
+                + " service_cpes = VALUES(service_cpes)";
+        // a port the scan saw open counts a sighting; one kept open while unseen (a miss) does not
+        String sighted = ", last_seen = GREATEST(last_seen, VALUES(last_seen)), times_seen = times_seen + 1";
         String openService = "INSERT INTO " + t("port_service_history") + " (subnet_ref, address, protocol, port, name,"
                 + " product, version, extra_info, tunnel, cpes, valid_from, from_scan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         String scanId = result.observation().scanId().toString();
-        try (Batch open = new Batch(connection.prepareStatement(upsert));
-             Batch closed = new Batch(connection.prepareStatement(closePort));
-             Batch serviceEnds = new Batch(connection.prepareStatement(closeService));
+        List<PortRef> closed = new ArrayList<>();
+        List<PortRef> serviceEnds = new ArrayList<>();
+        try (ValuesBatch openSeen = new ValuesBatch(connection, upsert, upsertRow, 14, upsertChanged + sighted);
+             ValuesBatch openUnseen = new ValuesBatch(connection, upsert, upsertRow, 14, upsertChanged);
              Batch serviceStarts = new Batch(connection.prepareStatement(openService))) {
             for (HostDelta delta : result.touched()) {
                 HostRecord before = delta.before();
@@ -615,12 +615,9 @@ public final class HistoryRepository {
                     int beforeKey = b < beforeCount ? before.portKey(b) : Integer.MAX_VALUE;
                     if (beforeKey < afterKey) {
                         // open before, gone from the state: confirmed closed
-                        PreparedStatement statement = closed.statement();
-                        setTime(statement, 1, at);
-                        portKey(statement, 2, ref, address, beforeKey);
-                        closed.add();
+                        closed.add(new PortRef(address, beforeKey));
                         if (before.service(b) != null) {
-                            endService(serviceEnds, ref, address, beforeKey, at);
+                            serviceEnds.add(new PortRef(address, beforeKey));
                         }
                         b++;
                         continue;
@@ -633,19 +630,18 @@ public final class HistoryRepository {
                     // an open port seen open again with nothing new is not written: its host's last_seen says
                     // when it was last seen, so a rescan writes in proportion to what changed
                     if (changed) {
-                        PreparedStatement statement = open.statement();
-                        portKey(statement, 1, ref, address, afterKey);
-                        statement.setInt(5, Math.min(after.portMisses(a), 255));
-                        serviceColumns(statement, 6, service);
-                        setTime(statement, 12, at);
-                        setTime(statement, 13, at);
-                        setTime(statement, 14, at);
-                        statement.setBoolean(15, sawOpen);
-                        statement.setBoolean(16, sawOpen);
-                        open.add();
+                        int misses = Math.min(after.portMisses(a), 255);
+                        (sawOpen ? openSeen : openUnseen).add((statement, first) -> {
+                            portKey(statement, first, ref, address, afterKey);
+                            statement.setInt(first + 4, misses);
+                            serviceColumns(statement, first + 5, service);
+                            setTime(statement, first + 11, at);
+                            setTime(statement, first + 12, at);
+                            setTime(statement, first + 13, at);
+                        });
                     }
                     if (previous != null && !previous.equals(service)) {
-                        endService(serviceEnds, ref, address, afterKey, at);
+                        serviceEnds.add(new PortRef(address, afterKey));
                     }
                     a++;
                     if (!isNew) {
@@ -653,9 +649,12 @@ public final class HistoryRepository {
                     }
                 }
             }
-            open.flush();
-            closed.flush();
-            serviceEnds.flush();
+            openSeen.flush();
+            openUnseen.flush();
+            updateByPort(connection, "UPDATE " + t("port_state") + " SET status_since = ?, status = 'closed', misses = 0"
+                    + " WHERE subnet_ref = ?", ref, closed, at);
+            updateByPort(connection, "UPDATE " + t("port_service_history") + " SET valid_until = ?"
+                    + " WHERE subnet_ref = ? AND valid_until IS NULL", ref, serviceEnds, at);
             // Every service period that ends is closed before any new one starts: "valid_until IS NULL" must
             // not catch a period this same observation opened.
             for (HostDelta delta : result.touched()) {
@@ -699,11 +698,31 @@ public final class HistoryRepository {
         setString(statement, first + 5, service == null || service.cpes().isEmpty() ? null : json(service.cpes()));
     }
 
-    private static void endService(Batch ends, long ref, byte[] address, int key, Instant at) throws SQLException {
-        PreparedStatement statement = ends.statement();
-        setTime(statement, 1, at);
-        portKey(statement, 2, ref, address, key);
-        ends.add();
+    /** One port of a host of the tracked subnet. */
+    private record PortRef(byte[] address, int key) {
+    }
+
+    /**
+     * The same change to many ports, set-based: {@code sql} takes the time and the tracked subnet, and is
+     * narrowed to the given ports by their (address, protocol, port), a range of the table's port key.
+     */
+    private static void updateByPort(Connection connection, String sql, long ref, List<PortRef> ports, Instant at)
+            throws SQLException {
+        for (int from = 0; from < ports.size(); from += ValuesBatch.ROWS_PER_STATEMENT) {
+            List<PortRef> part = ports.subList(from, Math.min(ports.size(), from + ValuesBatch.ROWS_PER_STATEMENT));
+            try (PreparedStatement statement = connection.prepareStatement(sql + " AND (address, protocol, port) IN ("
+                    + String.join(", ", java.util.Collections.nCopies(part.size(), "(?, ?, ?)")) + ")")) {
+                setTime(statement, 1, at);
+                statement.setLong(2, ref);
+                int index = 3;
+                for (PortRef port : part) {
+                    statement.setBytes(index++, port.address());
+                    statement.setString(index++, PortKey.protocol(port.key()));
+                    statement.setInt(index++, PortKey.port(port.key()));
+                }
+                statement.executeUpdate();
+            }
+        }
     }
 
     // --- changes ---------------------------------------------------------------------------------------

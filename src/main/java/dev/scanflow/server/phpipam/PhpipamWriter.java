@@ -64,11 +64,17 @@ public class PhpipamWriter {
         this.fillEmptyHostnamesOnly = fillEmptyHostnamesOnly;
     }
 
-    private record Existing(long id, String decimal, boolean excludePing, int state, String lastSeen, String hostname) {
+    private record Existing(long id, String decimal, boolean excludePing, int state, String lastSeen, String hostname,
+                            String mac) {
     }
 
     /** One row to update: what the scan says about it, the hostname to fill (or null) and a new tag (or null). */
     private record Update(long id, String mac, String hostname, Integer state) {
+
+        /** Whether it writes more than lastSeen. */
+        boolean writesMore() {
+            return mac != null || hostname != null || state != null;
+        }
     }
 
     private record Plan(List<Update> updates, List<Map.Entry<IpAddress, ScannedHost>> inserts, List<Update> missed,
@@ -184,7 +190,7 @@ public class PhpipamWriter {
         Map<String, Existing> byDecimal = new HashMap<>();
         // lastSeen as text: phpIPAM's "never" values include the zero date, which JDBC cannot map to a time
         StringBuilder sql = new StringBuilder("SELECT id, ip_addr, excludePing, state, CAST(lastSeen AS CHAR) AS lastSeen,"
-                + " hostname FROM ipaddresses WHERE subnetId = ?");
+                + " hostname, mac FROM ipaddresses WHERE subnetId = ?");
         List<String> parameters = new ArrayList<>();
         List<Cidr> targets = report.coverage() == null ? List.of()
                 : report.coverage().hostTargets().stream().map(Cidr::parse).toList();
@@ -200,10 +206,12 @@ public class PhpipamWriter {
             if (outside.size() <= NARROWING_LIMIT) {
                 List<String> terms = new ArrayList<>();
                 for (Cidr target : targets) {
-                    // ip_addr is a decimal string: compared as a number, so that a range is a range
-                    terms.add("CAST(ip_addr AS DECIMAL(39,0)) BETWEEN CAST(? AS DECIMAL(39,0)) AND CAST(? AS DECIMAL(39,0))");
-                    parameters.add(target.network().decimal());
-                    parameters.add(target.last().decimal());
+                    // ip_addr is decimal text: ranges of one length each, so that the unique key's index is used
+                    for (DecimalRange range : DecimalRange.of(target.network().value(), target.last().value())) {
+                        terms.add("(ip_addr BETWEEN ? AND ? AND CHAR_LENGTH(ip_addr) = " + range.digits() + ")");
+                        parameters.add(range.from());
+                        parameters.add(range.to());
+                    }
                 }
                 if (!outside.isEmpty()) {
                     terms.add("ip_addr IN (" + String.join(",", java.util.Collections.nCopies(outside.size(), "?")) + ")");
@@ -215,13 +223,12 @@ public class PhpipamWriter {
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             statement.setLong(1, subnet.id());
             for (int i = 0; i < parameters.size(); i++) {
-                // DECIMAL(39,0) holds every IPv6 address exactly; a string or a double would not compare exactly
                 statement.setString(i + 2, parameters.get(i));
             }
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     Existing row = new Existing(rows.getLong("id"), rows.getString("ip_addr"), rows.getBoolean("excludePing"),
-                            rows.getInt("state"), rows.getString("lastSeen"), rows.getString("hostname"));
+                            rows.getInt("state"), rows.getString("lastSeen"), rows.getString("hostname"), rows.getString("mac"));
                     byDecimal.put(row.decimal(), row);
                 }
             }
@@ -245,7 +252,9 @@ public class PhpipamWriter {
             seenDecimals.add(address.decimal());
             Existing row = existing.get(address.decimal());
             if (row != null && !row.excludePing() && !updates.containsKey(row.id())) {
-                updates.put(row.id(), new Update(row.id(), writeMac ? host.mac() : null, hostnameToFill(subnet, row, host),
+                // a MAC equal to the stored one is not written again: most rows of a rescan change only lastSeen
+                String mac = writeMac && host.mac() != null && !host.mac().equals(row.mac()) ? host.mac() : null;
+                updates.put(row.id(), new Update(row.id(), mac, hostnameToFill(subnet, row, host),
                         boxed(tags.whenSeen(row.state()))));
             } else if (row == null && subnet.discoverSubnet() && !inserts.containsKey(address)) {
                 inserts.put(address, host);
@@ -299,26 +308,49 @@ public class PhpipamWriter {
         return hostname.length() > HOSTNAME_LIMIT ? hostname.substring(0, HOSTNAME_LIMIT) : hostname;
     }
 
+    /** Ids per statement when many rows get the same values. */
+    private static final int IDS_PER_STATEMENT = 1000;
+
+    /**
+     * Every seen row's lastSeen, set-based (a rescan sees thousands of hosts and changes little else), then
+     * row by row what changes more: a new MAC, a hostname to fill, a tag.
+     */
     private static void updateSeen(Connection connection, List<Update> updates, String seen) throws SQLException {
         if (updates.isEmpty()) {
             return;
         }
-        // One statement shape for every row, so the whole batch goes as one bulk command.
         // lastSeen only moves forward: a late report of an older scan leaves a newer sighting alone
-        String sql = "UPDATE ipaddresses SET lastSeen = IF(lastSeen IS NULL OR lastSeen < ?, ?, lastSeen),"
-                + " mac = COALESCE(?, mac), hostname = COALESCE(?, hostname), state = COALESCE(?, state) WHERE id = ?";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (Update update : updates) {
+        String lastSeen = "lastSeen = IF(lastSeen IS NULL OR lastSeen < ?, ?, lastSeen)";
+        List<Long> ids = updates.stream().map(Update::id).toList();
+        for (int from = 0; from < ids.size(); from += IDS_PER_STATEMENT) {
+            List<Long> part = ids.subList(from, Math.min(ids.size(), from + IDS_PER_STATEMENT));
+            try (PreparedStatement statement = connection.prepareStatement("UPDATE ipaddresses SET " + lastSeen
+                    + " WHERE id IN (" + String.join(",", java.util.Collections.nCopies(part.size(), "?")) + ")")) {
                 statement.setString(1, seen);
                 statement.setString(2, seen);
-                statement.setString(3, update.mac());
-                statement.setString(4, update.hostname());
-                if (update.state() == null) {
-                    statement.setNull(5, Types.INTEGER);
-                } else {
-                    statement.setInt(5, update.state());
+                for (int i = 0; i < part.size(); i++) {
+                    statement.setLong(i + 3, part.get(i));
                 }
-                statement.setLong(6, update.id());
+                statement.executeUpdate();
+            }
+        }
+        List<Update> more = updates.stream().filter(Update::writesMore).toList();
+        if (more.isEmpty()) {
+            return;
+        }
+        // one statement shape for every row, so the whole batch goes as one bulk command
+        String sql = "UPDATE ipaddresses SET mac = COALESCE(?, mac), hostname = COALESCE(?, hostname),"
+                + " state = COALESCE(?, state) WHERE id = ?";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (Update update : more) {
+                statement.setString(1, update.mac());
+                statement.setString(2, update.hostname());
+                if (update.state() == null) {
+                    statement.setNull(3, Types.INTEGER);
+                } else {
+                    statement.setInt(3, update.state());
+                }
+                statement.setLong(4, update.id());
                 statement.addBatch();
             }
             statement.executeBatch();
