@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * Rows written as multi-row statements ({@code INSERT … VALUES (…), (…), … [ON DUPLICATE KEY UPDATE …]}), a few
- * hundred rows per statement. For upserts of rows that mostly exist, MariaDB does several times less work per
- * row this way than for the same statement sent once per row, even as one bulk command: the duplicate-key path
- * is taken per statement, not per row.
+ * hundred rows per statement. For upserts of rows that mostly exist, this cost a third to a fifth of the time
+ * per row of the same statement sent once per row, even as one bulk command (measured on MariaDB 10.11 with a
+ * million-row table, 2026-12-01); why MariaDB's per-row path costs that much more was not established.
  */
 final class ValuesBatch implements AutoCloseable {
 
