@@ -71,6 +71,10 @@ public final class ServerUnderTest implements AutoCloseable {
         Properties properties = phpipam.serverProperties();
         properties.setProperty("scanflow.server.host", "127.0.0.1");
         properties.setProperty("scanflow.server.port", Integer.toString(port));
+        // The operator rate limit (20 per second, burst 100) is RolesIT's subject; other tests send bursts of
+        // requests whose pace depends on the machine, and a fast machine ran OperatorApiIT into a 429.
+        properties.setProperty("scanflow.server.rate-limit-per-second", "100000");
+        properties.setProperty("scanflow.server.rate-limit-burst", "1000000");
         properties.putAll(extra);
         CamelApp app = new CamelApp();
         ServerRole.configure(app, ServerSettings.from(SettingsSource.of(properties), HOME),
