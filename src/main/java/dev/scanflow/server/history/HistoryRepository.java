@@ -651,10 +651,10 @@ public final class HistoryRepository {
             }
             openSeen.flush();
             openUnseen.flush();
-            updateByPort(connection, "UPDATE " + t("port_state") + " SET status_since = ?, status = 'closed', misses = 0"
-                    + " WHERE subnet_ref = ?", ref, closed, at);
-            updateByPort(connection, "UPDATE " + t("port_service_history") + " SET valid_until = ?"
-                    + " WHERE subnet_ref = ? AND valid_until IS NULL", ref, serviceEnds, at);
+            updateByPort(connection, t("port_state"), "t.status_since = ?, t.status = 'closed', t.misses = 0", "",
+                    ref, closed, at);
+            updateByPort(connection, t("port_service_history"), "t.valid_until = ?", " WHERE t.valid_until IS NULL",
+                    ref, serviceEnds, at);
             // Every service period that ends is closed before any new one starts: "valid_until IS NULL" must
             // not catch a period this same observation opened.
             for (HostDelta delta : result.touched()) {
@@ -703,23 +703,28 @@ public final class HistoryRepository {
     }
 
     /**
-     * The same change to many ports, set-based: {@code sql} takes the time and the tracked subnet, and is
-     * narrowed to the given ports by their (address, protocol, port), a range of the table's port key.
+     * The same change to many ports, set-based: {@code set} (taking the time) on the rows of {@code table} of
+     * the tracked subnet that match one of the given ports by (address, protocol, port) and {@code where}. The
+     * ports come as a derived table joined on the table's port key, so MariaDB looks each one up in the key:
+     * in bench/delta (2026-12-01) that took about half the time of the row-constructor IN list it replaced.
      */
-    private static void updateByPort(Connection connection, String sql, long ref, List<PortRef> ports, Instant at)
-            throws SQLException {
+    private static void updateByPort(Connection connection, String table, String set, String where, long ref,
+                                     List<PortRef> ports, Instant at) throws SQLException {
         for (int from = 0; from < ports.size(); from += ValuesBatch.ROWS_PER_STATEMENT) {
             List<PortRef> part = ports.subList(from, Math.min(ports.size(), from + ValuesBatch.ROWS_PER_STATEMENT));
-            try (PreparedStatement statement = connection.prepareStatement(sql + " AND (address, protocol, port) IN ("
-                    + String.join(", ", java.util.Collections.nCopies(part.size(), "(?, ?, ?)")) + ")")) {
-                setTime(statement, 1, at);
-                statement.setLong(2, ref);
-                int index = 3;
+            String keys = "SELECT ? AS address, ? AS protocol, ? AS port"
+                    + " UNION ALL SELECT ?, ?, ?".repeat(part.size() - 1);
+            try (PreparedStatement statement = connection.prepareStatement("UPDATE " + table + " t JOIN (" + keys
+                    + ") k ON t.subnet_ref = ? AND t.address = k.address AND t.protocol = k.protocol AND t.port = k.port"
+                    + " SET " + set + where)) {
+                int index = 1;
                 for (PortRef port : part) {
                     statement.setBytes(index++, port.address());
                     statement.setString(index++, PortKey.protocol(port.key()));
                     statement.setInt(index++, PortKey.port(port.key()));
                 }
+                statement.setLong(index++, ref);
+                setTime(statement, index, at);
                 statement.executeUpdate();
             }
         }
