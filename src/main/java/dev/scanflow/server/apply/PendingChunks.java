@@ -20,6 +20,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -45,6 +51,8 @@ public class PendingChunks {
     private final ObjectMapper json = ReportJson.mapper();
     private final ObjectMapper smile = ReportJson.binary();
     private final Map<ScanRef, Map<Integer, ScanReport>> remembered = new ConcurrentHashMap<>();
+    /** Threads that encode chunks to keep; idle ones end after a while, so an idle server holds none. */
+    private final ThreadPoolExecutor encoder = encoderThreads();
 
     public PendingChunks(String scanflowSchema) {
         if (!scanflowSchema.matches("[A-Za-z0-9_]{1,64}")) {
@@ -53,8 +61,21 @@ public class PendingChunks {
         this.table = "`" + scanflowSchema + "`.pending_chunks";
     }
 
-    /** Keeps a chunk; a chunk index kept before (a resent chunk under another report id) keeps its first copy. */
-    public void store(Connection connection, AuthorizedReport authorized, Instant receivedAt) throws SQLException {
+    /**
+     * Starts encoding a chunk that is to be kept ({@link #encode}), on a thread of its own: the caller writes the
+     * chunk's phpIPAM rows meanwhile and hands the result to {@link #store}. Encoding a chunk of a large port scan
+     * takes about as long as writing its phpIPAM rows, and the two need different cores (Java, the database).
+     */
+    public Future<byte[]> encodeAside(ScanReport report) {
+        return encoder.submit(() -> encode(report));
+    }
+
+    /**
+     * Keeps a chunk, encoded by {@link #encodeAside}; a chunk index kept before (a resent chunk under another
+     * report id) keeps its first copy.
+     */
+    public void store(Connection connection, AuthorizedReport authorized, Instant receivedAt, Future<byte[]> encoded)
+            throws SQLException {
         ScanReport report = authorized.report();
         String sql = "INSERT IGNORE INTO " + table + " (agent_id, subnet_id, scan_id, chunk_index, chunk_count, report_id,"
                 + " received_at, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -66,10 +87,13 @@ public class PendingChunks {
             statement.setInt(5, report.chunk().count());
             statement.setString(6, report.reportId().toString());
             statement.setObject(7, LocalDateTime.ofInstant(receivedAt, ZoneOffset.UTC));
-            statement.setBytes(8, encode(report));
+            statement.setBytes(8, encoded.get());
             statement.executeUpdate();
-        } catch (IOException e) {
-            throw new IllegalStateException("report " + report.reportId() + " cannot be written as JSON", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("report " + report.reportId() + " cannot be encoded to be kept", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while keeping report " + report.reportId(), e);
         }
     }
 
@@ -156,6 +180,19 @@ public class PendingChunks {
         // Smile's header is ":)\n", JSON starts with '{'
         return content.length > 0 && content[0] == ':' ? smile.readValue(content, ScanReport.class)
                 : json.readValue(content, ScanReport.class);
+    }
+
+    private static ThreadPoolExecutor encoderThreads() {
+        int threads = Runtime.getRuntime().availableProcessors();
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "chunk-encoder-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** GZIP at {@link java.util.zip.Deflater#BEST_SPEED}. */

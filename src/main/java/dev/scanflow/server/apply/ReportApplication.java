@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,12 +88,15 @@ public class ReportApplication {
         times.check(report);
         AuthorizedReport authorized = authorization.authorize(report, tokenAgentCode);
         steps.reached("authorized");
+        // a chunk to keep is encoded while its phpIPAM rows are written (PendingChunks#encodeAside)
+        Future<byte[]> kept = deltas == null || report.chunk() == null || report.chunk().count() == 1 ? null
+                : deltas.pending().encodeAside(report);
         // one subnet's reports one at a time in this JVM (the database's subnet lock does it across servers),
         // so the in-memory state the delta starts from is the committed one
         synchronized (subnetLocks.computeIfAbsent(authorized.subnet().id(), id -> new Object())) {
             for (int attempt = 0; ; attempt++) {
                 try {
-                    Result result = Transaction.run(dataSource, connection -> applyInTransaction(connection, authorized),
+                    Result result = Transaction.run(dataSource, connection -> applyInTransaction(connection, authorized, kept),
                             r -> !r.outcome().isDuplicate());
                     steps.reached("committed");
                     remember(result, authorized);
@@ -122,7 +126,8 @@ public class ReportApplication {
         }
     }
 
-    private Result applyInTransaction(Connection connection, AuthorizedReport authorized) throws SQLException {
+    private Result applyInTransaction(Connection connection, AuthorizedReport authorized, Future<byte[]> kept)
+            throws SQLException {
         WriteOutcome outcome = phpipam.writeInTransaction(connection, authorized, steps);
         if (outcome.isDuplicate() || deltas == null) {
             return new Result(outcome, null);
@@ -132,7 +137,7 @@ public class ReportApplication {
         if (report.chunk() == null || report.chunk().count() == 1) {
             chunks = List.of(report);
         } else {
-            deltas.pending().store(connection, authorized, clock.instant());
+            deltas.pending().store(connection, authorized, clock.instant(), kept);
             chunks = deltas.pending().chunksOf(connection, authorized.agent().id(), authorized.subnet().id(),
                     report.chunk().scanId(), report);
             steps.reached("chunks-gathered");
