@@ -78,14 +78,14 @@ public final class DeltaBench {
         DeltaEngine engine = new DeltaEngine();
         SubnetState empty = SubnetState.empty(new SubnetKey("bench-site", 1), Cidr.parse(SUBNET));
 
-        List<ScanReport> first = reports(new Variant(new int[0], new int[0], new int[0], 0));
+        List<ScanReport> first = reports(BASELINE);
         long t0 = System.nanoTime();
         SubnetState baseline = engine.apply(empty, assemble(first)).after();
         System.out.printf("baseline (first observation, cold JVM): %,d hosts, %,d (address, port) states opened in %.0f ms%n",
                 baseline.hostCount(), baseline.portCount(), (System.nanoTime() - t0) / 1e6);
         first = null;
 
-        Variant onePercent = variant(new Random(1), 1);
+        Variant onePercent = next(new Random(1), BASELINE);
         List<ScanReport> chunks = reports(onePercent);
         double[] merge = new double[RUNS];
         double[] delta = new double[RUNS];
@@ -123,14 +123,14 @@ public final class DeltaBench {
         System.out.printf("heap held by the state: %.1f MiB for %,d hosts and %,d port states (%.1f bytes per port state)%n",
                 (withState - withoutState) / 1048576.0, hosts, ports, (double) (withState - withoutState) / ports);
 
-        SubnetState current = engine.apply(empty, assemble(reports(new Variant(new int[0], new int[0], new int[0], 0))))
+        SubnetState current = engine.apply(empty, assemble(reports(BASELINE)))
                 .after();
         System.out.printf("heap after applying observations in sequence (each a 1%% change of 1,000,000 ports; only the"
                 + " current state kept):%n");
         System.out.printf("  after %3d: %6.1f MiB used%n", 1, usedAfterGc() / 1048576.0);
         Random random = new Random(2);
         for (int i = 2; i <= SEQUENCE; i++) {
-            current = engine.apply(current, assemble(reports(variant(random, i)))).after();
+            current = engine.apply(current, assemble(reports(changedFromBaseline(random, i)))).after();
             if (i % 10 == 0) {
                 System.out.printf("  after %3d: %6.1f MiB used (%,d port states)%n", i, usedAfterGc() / 1048576.0,
                         current.portCount());
@@ -142,7 +142,7 @@ public final class DeltaBench {
     }
 
     private static final String AGENT = "Bench-agent-code-0123456789abcdB";
-    private static final int DB_RUNS = 3;
+    private static final int DB_RUNS = 5;
 
     /** -Dbench.delta.buffer-pool=1G: InnoDB's buffer pool for the run through the database (MariaDB's default 128M). */
     private static final String BUFFER_POOL = System.getProperty("bench.delta.buffer-pool", "");
@@ -161,7 +161,7 @@ public final class DeltaBench {
                 dev.scanflow.server.apply.ReportApplication application = server.app().context().getRegistry()
                         .lookupByNameAndType("reportApplication", dev.scanflow.server.apply.ReportApplication.class);
                 long t0 = System.nanoTime();
-                for (ScanReport chunk : reports(new Variant(new int[0], new int[0], new int[0], 0))) {
+                for (ScanReport chunk : reports(BASELINE)) {
                     application.apply(chunk, AGENT);
                 }
                 System.out.printf("through the database: first scan of %,d port states (phpIPAM rows, history, alerts)"
@@ -170,8 +170,10 @@ public final class DeltaBench {
                 steps.reset();
                 double[] seconds = new double[DB_RUNS];
                 Random random = new Random(3);
+                Variant variant = BASELINE;
                 for (int run = 0; run < DB_RUNS; run++) {
-                    List<ScanReport> chunks = reports(variant(random, run + 1));
+                    variant = next(random, variant);
+                    List<ScanReport> chunks = reports(variant);
                     long start = System.nanoTime();
                     for (ScanReport chunk : chunks) {
                         application.apply(chunk, AGENT);
@@ -180,21 +182,48 @@ public final class DeltaBench {
                 }
                 String scans = "SELECT change_count FROM `" + phpipam.scanflowSchema + "`.applied_scans ORDER BY state_version";
                 System.out.printf("  1%% rescan, 16 chunks to the scan's history committed: median %.2f s (min %.2f, max %.2f)"
-                                + " over %d runs (target <= 3 s); changes per scan %s%n", median(seconds), min(seconds),
-                        max(seconds), DB_RUNS, phpipam.rows(scans).stream().map(r -> r.get("change_count")).toList());
+                                + " over %d runs (target <= 3 s): %s; changes per scan %s%n", median(seconds), min(seconds),
+                        max(seconds), DB_RUNS, Arrays.stream(seconds).mapToObj(x -> String.format("%.2f", x)).toList(),
+                        phpipam.rows(scans).stream().map(r -> r.get("change_count")).toList());
                 System.out.printf("  of which, summed over the 16 chunks (mean of the %d runs), between the apply path's steps:%n%s",
                         DB_RUNS, steps.summary(DB_RUNS));
             }
         }
     }
 
-    /** 10,000 distinct (host, slot) pairs: 40% open a port, 30% report one closed, 30% change a version. */
-    private static Variant variant(Random random, int revision) {
-        int[] picks = random.ints(0, HOSTS * PORTS_PER_HOST).distinct().limit(CHANGES).toArray();
+    /** The baseline: the first scan, nothing changed. */
+    private static final Variant BASELINE = new Variant(new int[0], new int[0], new int[0], 0);
+
+    /**
+     * The scan after {@code previous}: 10,000 distinct (host, slot) pairs that no scan before changed, 40% open a
+     * port, 30% report one closed, 30% change a version; what earlier scans changed stays so. Each rescan then
+     * differs from the one before it by 1%, not by its changes plus the undoing of the previous ones.
+     */
+    private static Variant next(Random random, Variant previous) {
+        boolean[] taken = new boolean[HOSTS * PORTS_PER_HOST];
+        for (int[] slots : List.of(previous.opened(), previous.closed(), previous.changed())) {
+            for (int slot : slots) {
+                taken[slot] = true;
+            }
+        }
+        int[] picks = random.ints(0, HOSTS * PORTS_PER_HOST).filter(slot -> !taken[slot]).distinct().limit(CHANGES).toArray();
         int opened = CHANGES * 4 / 10;
         int closed = CHANGES * 3 / 10;
-        return new Variant(Arrays.copyOfRange(picks, 0, opened), Arrays.copyOfRange(picks, opened, opened + closed),
-                Arrays.copyOfRange(picks, opened + closed, CHANGES), revision);
+        return new Variant(concat(previous.opened(), Arrays.copyOfRange(picks, 0, opened)),
+                concat(previous.closed(), Arrays.copyOfRange(picks, opened, opened + closed)),
+                concat(previous.changed(), Arrays.copyOfRange(picks, opened + closed, CHANGES)),
+                previous.serviceRevision() + 1);
+    }
+
+    /** 1% changed from the baseline (not from the scan before), as the {@code revision}th scan. */
+    private static Variant changedFromBaseline(Random random, int revision) {
+        return next(random, new Variant(new int[0], new int[0], new int[0], revision - 1));
+    }
+
+    private static int[] concat(int[] first, int[] second) {
+        int[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     private static Observation assemble(List<ScanReport> chunks) {
