@@ -34,6 +34,36 @@ class ServiceScanGroupsTest {
     }
 
     @Test
+    void fewerRunsOnePerPortWhenThatSplitIsSmallerEachPairStillOnce() {
+        // the bench's on-link hosts: four port sets, three ports
+        MasscanRun run = new MasscanRun(List.of(open("198.18.0.11", 8080), open("198.18.0.11", 2222),
+                open("198.18.0.11", 8000), open("198.18.0.12", 8080), open("198.18.0.14", 8080),
+                open("198.18.0.14", 2222), open("198.18.0.16", 8000), open("198.18.0.16", 8080)), true);
+
+        List<ServiceScanGroup> found = groups.of(run);
+
+        assertEquals(List.of(new ServiceScanGroup(4, List.of("198.18.0.11", "198.18.0.14"), PortList.parse("2222")),
+                        new ServiceScanGroup(4, List.of("198.18.0.11", "198.18.0.16"), PortList.parse("8000")),
+                        new ServiceScanGroup(4, List.of("198.18.0.11", "198.18.0.12", "198.18.0.14", "198.18.0.16"),
+                                PortList.parse("8080"))),
+                found);
+        List<String> pairs = new ArrayList<>();
+        found.forEach(g -> g.addresses().forEach(a -> g.ports().numbers().forEach(p -> pairs.add(a + ":" + p))));
+        assertEquals(run.ports().stream().map(p -> p.address() + ":" + p.port()).sorted().toList(),
+                pairs.stream().sorted().toList());
+    }
+
+    @Test
+    void onATieThePortSetsStay() {
+        MasscanRun run = new MasscanRun(List.of(open("198.18.0.11", 22), open("198.18.0.11", 80),
+                open("198.18.0.12", 80)), true);
+
+        assertEquals(List.of(new ServiceScanGroup(4, List.of("198.18.0.11"), PortList.parse("22,80")),
+                        new ServiceScanGroup(4, List.of("198.18.0.12"), PortList.parse("80"))),
+                groups.of(run));
+    }
+
+    @Test
     void nothingFoundIsNoNmapRun() {
         assertEquals(List.of(), groups.of(Fixtures.masscan("masscan-nothing-found.json")));
     }
