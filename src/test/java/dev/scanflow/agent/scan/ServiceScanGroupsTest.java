@@ -69,16 +69,22 @@ class ServiceScanGroupsTest {
     }
 
     @Test
-    void aLargeGroupIsSplitIntoRunsOfAtMost256Addresses() {
+    void aRunHoldsAtMostThe30ServicesNmapProbesAtOnce() {
         List<MasscanPort> ports = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            ports.add(open("198.18." + (i / 256) + "." + (i % 256), 22));
+        for (int i = 0; i < 70; i++) {
+            ports.add(open("198.18." + (i / 64) + "." + (i % 64), 22));
+        }
+        for (int i = 0; i < 20; i++) {
+            ports.add(open("198.18.2." + i, 80));
+            ports.add(open("198.18.2." + i, 443));
         }
 
         List<ServiceScanGroup> found = groups.of(new MasscanRun(ports, true));
 
-        assertEquals(List.of(256, 44), found.stream().map(g -> g.addresses().size()).toList());
-        assertEquals("198.18.1.0", found.get(1).addresses().get(0));
+        assertEquals(List.of(30, 30, 10, 30, 10), found.stream()
+                .map(g -> g.addresses().size() * g.ports().size()).toList());
+        assertEquals(List.of("198.18.0.0", "198.18.0.30", "198.18.0.60", "198.18.2.0", "198.18.2.15"),
+                found.stream().map(g -> g.addresses().get(0)).toList());
     }
 
     @Test
