@@ -22,8 +22,9 @@ import java.util.UUID;
  * that each chunk is its own report and a failed chunk never erases what the others found. Chunks that
  * scanflow.agent.exclude-addresses covers entirely are left out before numbering. A ports-profile job on a
  * target on a link of this machine ({@link OnLinkTargets}) runs masscan only from
- * scanflow.agent.masscan.min-addresses on: there nmap's own host discovery (ARP) costs less than masscan's pass
- * over a small target, so nmap scans it alone. Behind a router masscan always runs: nmap's discovery waits out
+ * scanflow.agent.masscan.min-addresses on: there nmap's own host discovery (ARP) costs about what masscan's pass
+ * and the nmap -sV runs' start cost on a small target, and less at the default masscan settings (README, Speed),
+ * so nmap scans it alone. Behind a router masscan always runs: nmap's discovery waits out
  * every silent address, while nmap -sV starts on masscan's first pairs (agent/scan/ServiceScanPipeline).
  */
 public class ScanPlanner {
