@@ -89,8 +89,7 @@ public class ReportApplication {
         AuthorizedReport authorized = authorization.authorize(report, tokenAgentCode);
         steps.reached("authorized");
         // a chunk to keep is encoded while its phpIPAM rows are written (PendingChunks#encodeAside)
-        Future<byte[]> kept = deltas == null || report.chunk() == null || report.chunk().count() == 1 ? null
-                : deltas.pending().encodeAside(report);
+        Future<byte[]> kept = deltas == null || !isPartOfScan(report) ? null : deltas.pending().encodeAside(report);
         // one subnet's reports one at a time in this JVM (the database's subnet lock does it across servers),
         // so the in-memory state the delta starts from is the committed one
         synchronized (subnetLocks.computeIfAbsent(authorized.subnet().id(), id -> new Object())) {
@@ -134,7 +133,7 @@ public class ReportApplication {
         }
         ScanReport report = authorized.report();
         List<ScanReport> chunks;
-        if (report.chunk() == null || report.chunk().count() == 1) {
+        if (!isPartOfScan(report)) {
             chunks = List.of(report);
         } else {
             deltas.pending().store(connection, authorized, clock.instant(), kept);
@@ -147,6 +146,11 @@ public class ReportApplication {
             deltas.pending().delete(connection, authorized.agent().id(), authorized.subnet().id(), report.chunk().scanId());
         }
         return new Result(outcome, observe(connection, authorized, assemble(chunks)));
+    }
+
+    /** Whether the report is one chunk of a scan of several (the schema sets count >= 1), kept until the last arrives. */
+    private static boolean isPartOfScan(ScanReport report) {
+        return report.chunk() != null && report.chunk().count() != 1;
     }
 
     /** A chunk kept for later is remembered parsed; a completed scan's chunks are forgotten. */
