@@ -308,7 +308,7 @@ public class PhpipamWriter {
         return hostname.length() > HOSTNAME_LIMIT ? hostname.substring(0, HOSTNAME_LIMIT) : hostname;
     }
 
-    /** Ids per statement when many rows get the same values. */
+    /** Ids (or bounds of runs of ids) per statement when many rows get the same values. */
     private static final int IDS_PER_STATEMENT = 1000;
 
     /**
@@ -321,15 +321,13 @@ public class PhpipamWriter {
         }
         // lastSeen only moves forward: a late report of an older scan leaves a newer sighting alone
         String lastSeen = "lastSeen = IF(lastSeen IS NULL OR lastSeen < ?, ?, lastSeen)";
-        List<Long> ids = updates.stream().map(Update::id).toList();
-        for (int from = 0; from < ids.size(); from += IDS_PER_STATEMENT) {
-            List<Long> part = ids.subList(from, Math.min(ids.size(), from + IDS_PER_STATEMENT));
+        for (IdRuns rows : IdRuns.of(updates.stream().mapToLong(Update::id).toArray(), IDS_PER_STATEMENT)) {
             try (PreparedStatement statement = connection.prepareStatement("UPDATE ipaddresses SET " + lastSeen
-                    + " WHERE id IN (" + String.join(",", java.util.Collections.nCopies(part.size(), "?")) + ")")) {
+                    + " WHERE " + rows.where())) {
                 statement.setString(1, seen);
                 statement.setString(2, seen);
-                for (int i = 0; i < part.size(); i++) {
-                    statement.setLong(i + 3, part.get(i));
+                for (int i = 0; i < rows.parameters().size(); i++) {
+                    statement.setLong(i + 3, rows.parameters().get(i));
                 }
                 statement.executeUpdate();
             }
