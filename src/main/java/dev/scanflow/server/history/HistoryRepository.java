@@ -225,16 +225,35 @@ public final class HistoryRepository {
         return events.isEmpty() ? List.of() : AlertRows.store(connection, t("alerts"), t("alert_events"), ref, events);
     }
 
-    /** Makes the delta's new state the stored one: the last write of an observation. */
+    /**
+     * Makes the delta's new state the stored one: the last write of an observation. The subnet's counts of
+     * hosts and open ports (db/scanflow V502) are those of that state, which holds every host_state row and
+     * every open port_state row of the subnet.
+     */
     public void advance(Connection connection, long ref, DeltaResult result) throws SQLException {
+        long up = 0;
+        long gone = 0;
+        long openPorts = 0;
+        for (HostRecord host : result.after().hosts()) {
+            if (host.status() == HostStatus.UP) {
+                up++;
+            } else {
+                gone++;
+            }
+            openPorts += host.portCount();
+        }
         try (PreparedStatement statement = connection.prepareStatement("UPDATE " + t("tracked_subnets")
-                + " SET version = ?, cidr = ?, last_scan_id = ?, last_scan_start = ?, updated_at = ? WHERE id = ?")) {
+                + " SET version = ?, cidr = ?, last_scan_id = ?, last_scan_start = ?, updated_at = ?,"
+                + " hosts_up = ?, hosts_gone = ?, open_ports = ? WHERE id = ?")) {
             statement.setLong(1, result.after().version());
             statement.setString(2, result.after().cidr().toString());
             setString(statement, 3, result.after().lastScanId() == null ? null : result.after().lastScanId().toString());
             setTime(statement, 4, result.after().lastScanStart());
             setTime(statement, 5, clock.instant());
-            statement.setLong(6, ref);
+            statement.setLong(6, up);
+            statement.setLong(7, gone);
+            statement.setLong(8, openPorts);
+            statement.setLong(9, ref);
             statement.executeUpdate();
         }
     }

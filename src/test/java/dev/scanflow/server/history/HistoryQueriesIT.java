@@ -197,6 +197,40 @@ class HistoryQueriesIT {
         assertEquals(lastScanA, a.lastScanId());
         assertEquals("10.5.0.0/24", a.cidr());
         assertEquals(List.of("site-b"), queries.subnets("site-b").stream().map(SubnetView::site).toList());
+        // the counts are kept with the state (V502): they must be what counting the rows gives
+        assertEquals(counted(), kept());
+    }
+
+    @Test
+    void theCountsOfAnExistingHistoryAreFilledInByTheMigrationThatKeepsThem() throws Exception {
+        List<List<Object>> before = counted();
+        phpipam.execute("UPDATE `" + phpipam.scanflowSchema + "`.tracked_subnets SET hosts_up = 0, hosts_gone = 0, open_ports = 0");
+        String migration = new String(getClass().getResourceAsStream("/db/scanflow/V502__subnet_counts.sql").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        String fill = migration.substring(migration.indexOf("UPDATE tracked_subnets")).replace(";", "")
+                .replaceAll("(tracked_subnets|host_state|port_state) ", "`" + phpipam.scanflowSchema + "`.$1 ");
+        phpipam.execute(fill);
+        assertEquals(before, kept());
+    }
+
+    /** Per tracked subnet: hosts up, hosts gone, open ports, counted from the rows. */
+    private List<List<Object>> counted() {
+        String schema = "`" + phpipam.scanflowSchema + "`.";
+        return phpipam.rows("SELECT s.id,"
+                + " (SELECT COUNT(*) FROM " + schema + "host_state h WHERE h.subnet_ref = s.id AND h.status = 'up') AS up,"
+                + " (SELECT COUNT(*) FROM " + schema + "host_state h WHERE h.subnet_ref = s.id AND h.status = 'gone') AS gone,"
+                + " (SELECT COUNT(*) FROM " + schema + "port_state p WHERE p.subnet_ref = s.id AND p.status = 'open') AS open"
+                + " FROM " + schema + "tracked_subnets s ORDER BY s.id").stream()
+                .map(row -> List.<Object>of(row.get("id").toString(), row.get("up").toString(), row.get("gone").toString(),
+                        row.get("open").toString())).toList();
+    }
+
+    /** The same, as kept on tracked_subnets. */
+    private List<List<Object>> kept() {
+        return phpipam.rows("SELECT id, hosts_up, hosts_gone, open_ports FROM `" + phpipam.scanflowSchema
+                + "`.tracked_subnets ORDER BY id").stream()
+                .map(row -> List.<Object>of(row.get("id").toString(), row.get("hosts_up").toString(),
+                        row.get("hosts_gone").toString(), row.get("open_ports").toString())).toList();
     }
 
     @Test
