@@ -142,7 +142,7 @@ public final class DeltaBench {
     }
 
     private static final String AGENT = "Bench-agent-code-0123456789abcdB";
-    private static final int DB_RUNS = 5;
+    private static final int DB_RUNS = 9;
 
     /** -Dbench.delta.buffer-pool=1G: InnoDB's buffer pool for the run through the database (MariaDB's default 128M). */
     private static final String BUFFER_POOL = System.getProperty("bench.delta.buffer-pool", "");
@@ -215,12 +215,17 @@ public final class DeltaBench {
     }
 
     /**
-     * Has InnoDB write out its dirty pages (innodb_max_dirty_pages_pct 0 makes its page cleaner flush them all)
-     * and waits until it has, at most 10 minutes; the setting is put back after. Returns the seconds it took.
+     * Has InnoDB write out its dirty pages (innodb_max_dirty_pages_pct 0 makes its page cleaner flush them all,
+     * innodb_io_capacity 20,000 lets it flush as fast as the disk takes them rather than at MariaDB's default
+     * pace of 200 to 2,000 pages a second) and waits until it has, at most 10 minutes; the settings are put back
+     * after. Returns the seconds it took.
      */
     private static double settle(dev.scanflow.testing.TestPhpipam phpipam) {
         long start = System.nanoTime();
-        Object before = phpipam.rows("SELECT @@GLOBAL.innodb_max_dirty_pages_pct AS pct").get(0).get("pct");
+        java.util.Map<String, Object> before = phpipam.rows("SELECT @@GLOBAL.innodb_max_dirty_pages_pct AS pct,"
+                + " @@GLOBAL.innodb_io_capacity AS io, @@GLOBAL.innodb_io_capacity_max AS io_max").get(0);
+        phpipam.execute("SET GLOBAL innodb_io_capacity_max = 20000");
+        phpipam.execute("SET GLOBAL innodb_io_capacity = 20000");
         phpipam.execute("SET GLOBAL innodb_max_dirty_pages_pct = 0");
         try {
             while (dirtyPages(phpipam) > 0 && System.nanoTime() - start < 600e9) {
@@ -229,7 +234,9 @@ public final class DeltaBench {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            phpipam.execute("SET GLOBAL innodb_max_dirty_pages_pct = " + Double.parseDouble(String.valueOf(before)));
+            phpipam.execute("SET GLOBAL innodb_max_dirty_pages_pct = " + Double.parseDouble(String.valueOf(before.get("pct"))));
+            phpipam.execute("SET GLOBAL innodb_io_capacity = " + Long.parseLong(String.valueOf(before.get("io"))));
+            phpipam.execute("SET GLOBAL innodb_io_capacity_max = " + Long.parseLong(String.valueOf(before.get("io_max"))));
         }
         return (System.nanoTime() - start) / 1e9;
     }
