@@ -113,6 +113,8 @@ class OperationsFilesIT {
         }
         assertTrue(resolved.contains("condition: service_healthy"), "depends_on waits for health");
         assertFalse(resolved.matches("(?s).*PASSWORD: [^\\n]*[0-9a-f]{16}.*"), "no password in the file");
+        // MariaDB's buffer pool sized for phpIPAM and ScanFlow's schema, from .env
+        assertTrue(resolved.contains("--innodb-buffer-pool-size=1G"), "the buffer pool from .env.example");
         // the production shape, profile kafka-cluster: three KRaft nodes in one quorum, topics replicated 3 times
         // with min.insync.replicas 2
         Ran cluster = run(Map.of("SCANFLOW_AGENT_CODE", "Agent-compose-0123456789abcdefgh"),
