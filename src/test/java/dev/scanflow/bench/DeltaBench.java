@@ -189,8 +189,35 @@ public final class DeltaBench {
                         phpipam.rows(scans).stream().map(r -> r.get("change_count")).toList());
                 System.out.printf("  of which, summed over the 16 chunks (mean of the %d runs), between the apply path's steps:%n%s",
                         DB_RUNS, steps.summary(DB_RUNS));
+                System.out.println(tableSizes(phpipam));
             }
         }
+    }
+
+    /**
+     * What ScanFlow's tables take on disk (data and indexes) after the first scan and its rescans, against which
+     * the buffer pool is sized. ANALYZE first: InnoDB's sizes are those of its statistics, which it updates in the
+     * background.
+     */
+    private static String tableSizes(dev.scanflow.testing.TestPhpipam phpipam) {
+        String schema = phpipam.scanflowSchema;
+        List<java.util.Map<String, Object>> tables = phpipam.rows("SELECT table_name AS name FROM information_schema.TABLES"
+                + " WHERE table_schema = ? AND table_type = 'BASE TABLE'", schema);
+        for (java.util.Map<String, Object> table : tables) {
+            phpipam.rows("ANALYZE TABLE `" + schema + "`.`" + table.get("name") + "`");
+        }
+        List<java.util.Map<String, Object>> sizes = phpipam.rows("SELECT table_name AS name,"
+                + " (data_length + index_length) / 1048576 AS mib FROM information_schema.TABLES"
+                + " WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY data_length + index_length DESC", schema);
+        // TestPhpipam's rows hold values as MariaDB's text
+        double total = sizes.stream().mapToDouble(r -> mib(r)).sum();
+        return String.format("  ScanFlow's tables after these %d scans: %.0f MiB, the largest %s", 2 * DB_RUNS + 1, total,
+                sizes.stream().limit(5).map(r -> String.format("%s %.0f", r.get("name"), mib(r)))
+                        .collect(Collectors.joining(", ")));
+    }
+
+    private static double mib(java.util.Map<String, Object> table) {
+        return Double.parseDouble(String.valueOf(table.get("mib")));
     }
 
     /** {@link #DB_RUNS} rescans, each 1% changed from the one before, each after {@code before}; their times. */
