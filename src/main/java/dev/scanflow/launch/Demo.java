@@ -96,11 +96,7 @@ final class Demo {
         AgentSettings agentSettings = AgentSettings.from(source);
 
         CamelApp app = new CamelApp();
-        app.closeOnStop(() -> {
-            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(spool)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        });
+        app.closeOnStop(() -> dev.scanflow.demo.WorkDirectories.deleteTree(spool));
         if (broker != null) {
             // stopped after Camel, whose Kafka clients would otherwise reconnect to a broker already gone; on
             // Ctrl-C the JVM halts once its hooks are done, so a hook waits for that close (at most 60 s)

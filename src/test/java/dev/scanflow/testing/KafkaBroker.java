@@ -6,10 +6,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -156,8 +154,6 @@ public final class KafkaBroker implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stop();
-        try (Stream<Path> files = Files.walk(logDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        dev.scanflow.demo.WorkDirectories.deleteTree(logDir);
     }
 }
