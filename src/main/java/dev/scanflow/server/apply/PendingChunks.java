@@ -15,8 +15,12 @@ import java.time.ZoneOffset;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -103,12 +107,50 @@ public class PendingChunks {
     }
 
     /**
-     * The kept chunks of one scan, by index; {@code current} (the chunk this transaction just stored, or null)
-     * is taken as it is, chunks remembered after their commit too, the others are read from their rows.
+     * The chunks of one scan, by index: those kept and {@code current} (the chunk being applied, kept or not; null
+     * when there is none). {@code current} is taken as it is, chunks remembered after their commit too, the others
+     * are read from their rows.
      */
     public List<ScanReport> chunksOf(Connection connection, long agentId, long subnetId, UUID scanId, ScanReport current)
             throws SQLException {
+        SortedSet<Integer> indexes = new TreeSet<>(keptIndexes(connection, agentId, subnetId, scanId));
+        if (current != null) {
+            indexes.add(current.chunk().index());
+        }
         Map<Integer, ScanReport> known = remembered.getOrDefault(new ScanRef(agentId, subnetId, scanId), Map.of());
+        List<ScanReport> chunks = new ArrayList<>();
+        for (int index : indexes) {
+            if (current != null && current.chunk().index() == index) {
+                chunks.add(current);
+            } else if (known.containsKey(index)) {
+                chunks.add(known.get(index));
+            } else {
+                chunks.add(read(connection, agentId, subnetId, scanId, index));
+            }
+        }
+        return chunks;
+    }
+
+    /** How many distinct chunks of {@code report}'s scan there are with it: those kept, and itself. */
+    public int chunksWith(Connection connection, long agentId, long subnetId, ScanReport report) throws SQLException {
+        Set<Integer> indexes = new HashSet<>(keptIndexes(connection, agentId, subnetId,
+                report.chunk().scanId()));
+        indexes.add(report.chunk().index());
+        return indexes.size();
+    }
+
+    /**
+     * Whether, as far as this server remembers, {@code report} is the chunk that completes its scan: then it is not
+     * encoded ahead, since it will not be kept. A guess only (another server or a restart may know better): the
+     * rows decide, and a chunk guessed wrong is encoded when it is kept.
+     */
+    public boolean likelyCompletes(long agentId, long subnetId, ScanReport report) {
+        Map<Integer, ScanReport> known = remembered.getOrDefault(new ScanRef(agentId, subnetId, report.chunk().scanId()),
+                Map.of());
+        return known.size() - (known.containsKey(report.chunk().index()) ? 1 : 0) == report.chunk().count() - 1;
+    }
+
+    private List<Integer> keptIndexes(Connection connection, long agentId, long subnetId, UUID scanId) throws SQLException {
         List<Integer> indexes = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT chunk_index FROM " + table
                 + " WHERE agent_id = ? AND subnet_id = ? AND scan_id = ? ORDER BY chunk_index")) {
@@ -121,17 +163,7 @@ public class PendingChunks {
                 }
             }
         }
-        List<ScanReport> chunks = new ArrayList<>();
-        for (int index : indexes) {
-            if (current != null && current.chunk() != null && current.chunk().index() == index) {
-                chunks.add(current);
-            } else if (known.containsKey(index)) {
-                chunks.add(known.get(index));
-            } else {
-                chunks.add(read(connection, agentId, subnetId, scanId, index));
-            }
-        }
-        return chunks;
+        return indexes;
     }
 
     private ScanReport read(Connection connection, long agentId, long subnetId, UUID scanId, int index) throws SQLException {

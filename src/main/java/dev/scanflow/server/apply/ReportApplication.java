@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What is in which transaction, in one place: everything from the phpIPAM write to the alerts is ONE
  * transaction. A chunk whose scan is not complete is kept in {@code pending_chunks} in that transaction; the
- * chunk that completes the scan reads the others back and stores the whole scan's deltas in its own
- * transaction, deleting them. So a crash at any point either leaves the report unapplied (the agent sends it
+ * chunk that completes the scan is not kept: it reads the others back and stores the whole scan's deltas in its
+ * own transaction, deleting them. So a crash at any point either leaves the report unapplied (the agent sends it
  * again and it is applied then) or applied with all its deltas (the resent copy is a duplicate); nothing is
  * lost, nothing counted twice. Events are published after the commit; the change log holds them durably.
  *
@@ -88,8 +88,11 @@ public class ReportApplication {
         times.check(report);
         AuthorizedReport authorized = authorization.authorize(report, tokenAgentCode);
         steps.reached("authorized");
-        // a chunk to keep is encoded while its phpIPAM rows are written (PendingChunks#encodeAside)
-        Future<byte[]> kept = deltas == null || !isPartOfScan(report) ? null : deltas.pending().encodeAside(report);
+        // a chunk to keep is encoded while its phpIPAM rows are written (PendingChunks#encodeAside); the one that
+        // completes its scan is not kept, so not encoded
+        Future<byte[]> kept = deltas == null || !isPartOfScan(report)
+                || deltas.pending().likelyCompletes(authorized.agent().id(), authorized.subnet().id(), report)
+                ? null : deltas.pending().encodeAside(report);
         // one subnet's reports one at a time in this JVM (the database's subnet lock does it across servers),
         // so the in-memory state the delta starts from is the committed one
         synchronized (subnetLocks.computeIfAbsent(authorized.subnet().id(), id -> new Object())) {
@@ -136,14 +139,21 @@ public class ReportApplication {
         if (!isPartOfScan(report)) {
             chunks = List.of(report);
         } else {
-            deltas.pending().store(connection, authorized, clock.instant(), kept);
-            chunks = deltas.pending().chunksOf(connection, authorized.agent().id(), authorized.subnet().id(),
-                    report.chunk().scanId(), report);
-            steps.reached("chunks-gathered");
-            if (chunks.size() < report.chunk().count()) {
+            PendingChunks pending = deltas.pending();
+            long agentId = authorized.agent().id();
+            long subnetId = authorized.subnet().id();
+            if (pending.chunksWith(connection, agentId, subnetId, report) < report.chunk().count()) {
+                pending.store(connection, authorized, clock.instant(), kept != null ? kept : pending.encodeAside(report));
+                steps.reached("chunks-gathered");
                 return new Result(outcome, null, report);
             }
-            deltas.pending().delete(connection, authorized.agent().id(), authorized.subnet().id(), report.chunk().scanId());
+            // the chunk that completes its scan is not kept: the scan's deltas are stored in this transaction
+            if (kept != null) {
+                kept.cancel(false);
+            }
+            chunks = pending.chunksOf(connection, agentId, subnetId, report.chunk().scanId(), report);
+            steps.reached("chunks-gathered");
+            pending.delete(connection, agentId, subnetId, report.chunk().scanId());
         }
         return new Result(outcome, observe(connection, authorized, assemble(chunks)));
     }
