@@ -144,14 +144,24 @@ public final class DeltaBench {
     private static final String AGENT = "Bench-agent-code-0123456789abcdB";
     private static final int DB_RUNS = 9;
 
-    /** -Dbench.delta.buffer-pool=1G: InnoDB's buffer pool for the run through the database (MariaDB's default 128M). */
-    private static final String BUFFER_POOL = System.getProperty("bench.delta.buffer-pool", "");
+    /**
+     * InnoDB's buffer pool for the run through the database: by default as docker-compose.yml gives its MariaDB
+     * (.env.example); {@code -Dbench.delta.buffer-pool=default} leaves MariaDB's own (128M). The redo log is MariaDB's
+     * own (96M) unless {@code -Dbench.delta.log-file-size} says otherwise.
+     */
+    private static final String BUFFER_POOL = System.getProperty("bench.delta.buffer-pool", "1G");
+    private static final String LOG_FILE_SIZE = System.getProperty("bench.delta.log-file-size", "default");
 
     private static void throughTheDatabase() throws Exception {
-        dev.scanflow.demo.EmbeddedMariaDb database = dev.scanflow.demo.EmbeddedMariaDb.start(BUFFER_POOL.isEmpty()
-                ? List.of() : List.of("--innodb-buffer-pool-size=" + BUFFER_POOL));
-        System.out.printf("through the database: MariaDB %s, InnoDB buffer pool %s%n", BUFFER_POOL.isEmpty() ? "defaults" : "options",
-                BUFFER_POOL.isEmpty() ? "128M (MariaDB's default)" : BUFFER_POOL);
+        List<String> options = new ArrayList<>();
+        if (!BUFFER_POOL.equals("default")) {
+            options.add("--innodb-buffer-pool-size=" + BUFFER_POOL);
+        }
+        if (!LOG_FILE_SIZE.equals("default")) {
+            options.add("--innodb-log-file-size=" + LOG_FILE_SIZE);
+        }
+        dev.scanflow.demo.EmbeddedMariaDb database = dev.scanflow.demo.EmbeddedMariaDb.start(options);
+        System.out.printf("through the database: MariaDB with %s%n", options.isEmpty() ? "its defaults" : options);
         try (database; dev.scanflow.testing.TestPhpipam phpipam = dev.scanflow.testing.TestPhpipam.createOn(database)) {
             long agentId = phpipam.insertAgent("bench-site", AGENT);
             phpipam.insertSubnet(Cidr.parse(SUBNET), agentId, true, true);
@@ -167,6 +177,7 @@ public final class DeltaBench {
                 System.out.printf("through the database: first scan of %,d port states (phpIPAM rows, history, alerts)"
                         + " stored in %.1f s%n", HOSTS * PORTS_PER_HOST, (System.nanoTime() - t0) / 1e9);
                 System.out.print(steps.summary(1));
+                long firstScanRedo = redoWritten(phpipam);
                 steps.reset();
                 Random random = new Random(3);
                 Variant[] variant = {BASELINE};
@@ -190,6 +201,7 @@ public final class DeltaBench {
                 System.out.printf("  of which, summed over the 16 chunks (mean of the %d runs), between the apply path's steps:%n%s",
                         DB_RUNS, steps.summary(DB_RUNS));
                 System.out.println(tableSizes(phpipam));
+                System.out.println(innodb(phpipam, firstScanRedo));
             }
         }
     }
@@ -214,6 +226,24 @@ public final class DeltaBench {
         return String.format("  ScanFlow's tables after these %d scans: %.0f MiB, the largest %s", 2 * DB_RUNS + 1, total,
                 sizes.stream().limit(5).map(r -> String.format("%s %.0f", r.get("name"), mib(r)))
                         .collect(Collectors.joining(", ")));
+    }
+
+    /** The InnoDB settings the run had (as MariaDB reports them) and the redo its scans wrote. */
+    private static String innodb(dev.scanflow.testing.TestPhpipam phpipam, long firstScanRedo) {
+        java.util.Map<String, Object> settings = phpipam.rows("SELECT @@version AS version,"
+                + " @@innodb_buffer_pool_size AS pool, @@innodb_log_file_size AS log").get(0);
+        int rescans = 2 * DB_RUNS;
+        return String.format("  MariaDB %s, buffer pool %d MiB, redo log %d MiB; redo written: %d MiB by the first scan,"
+                        + " %d MiB per rescan (mean of %d)", settings.get("version"),
+                Long.parseLong(String.valueOf(settings.get("pool"))) >> 20,
+                Long.parseLong(String.valueOf(settings.get("log"))) >> 20, firstScanRedo >> 20,
+                (redoWritten(phpipam) - firstScanRedo) / rescans >> 20, rescans);
+    }
+
+    /** Bytes of redo log InnoDB has written since the server started. */
+    private static long redoWritten(dev.scanflow.testing.TestPhpipam phpipam) {
+        return Long.parseLong(String.valueOf(phpipam.rows("SHOW GLOBAL STATUS LIKE 'Innodb_os_log_written'")
+                .get(0).get("Value")));
     }
 
     private static double mib(java.util.Map<String, Object> table) {
