@@ -15,10 +15,8 @@ import java.time.ZoneOffset;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -36,7 +34,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * The chunks of scans whose other chunks have not all arrived, in ScanFlow's schema (db/scanflow V4): stored
  * in the transaction that writes the chunk's phpIPAM rows, read and deleted in the one that applies the whole
- * scan's deltas. Nothing of a scan waits only in memory.
+ * scan's deltas, that of the chunk that completes the scan (which is itself never stored). Nothing of a scan waits
+ * only in memory.
  *
  * <p>The rows are the truth; chunks this server kept are also remembered parsed (after their commit), so the
  * chunk that completes a large scan does not read and parse every other chunk back. A chunk another server
@@ -66,8 +65,8 @@ public class PendingChunks {
     }
 
     /**
-     * Starts encoding a chunk that is to be kept ({@link #encode}), on a thread of its own: the caller writes the
-     * chunk's phpIPAM rows meanwhile and hands the result to {@link #store}. Encoding a chunk of a large port scan
+     * Starts encoding a chunk that is likely to be kept ({@link #encode}), on a thread of its own: the caller writes
+     * the chunk's phpIPAM rows meanwhile and hands the result to {@link #store}. Encoding a chunk of a large port scan
      * takes about as long as writing its phpIPAM rows, and the two need different cores (Java, the database).
      */
     public Future<byte[]> encodeAside(ScanReport report) {
@@ -75,10 +74,11 @@ public class PendingChunks {
     }
 
     /**
-     * Keeps a chunk, encoded by {@link #encodeAside}; a chunk index kept before (a resent chunk under another
-     * report id) keeps its first copy.
+     * Keeps a chunk, encoded by {@link #encodeAside}, or here when it was not (null, or cancelled by an earlier
+     * attempt that found the scan complete). A chunk index kept before (a resent chunk under another report id)
+     * keeps its first copy: then this returns false, and the chunk must not be {@linkplain #remember remembered}.
      */
-    public void store(Connection connection, AuthorizedReport authorized, Instant receivedAt, Future<byte[]> encoded)
+    public boolean store(Connection connection, AuthorizedReport authorized, Instant receivedAt, Future<byte[]> encoded)
             throws SQLException {
         ScanReport report = authorized.report();
         String sql = "INSERT IGNORE INTO " + table + " (agent_id, subnet_id, scan_id, chunk_index, chunk_count, report_id,"
@@ -91,8 +91,10 @@ public class PendingChunks {
             statement.setInt(5, report.chunk().count());
             statement.setString(6, report.reportId().toString());
             statement.setObject(7, LocalDateTime.ofInstant(receivedAt, ZoneOffset.UTC));
-            statement.setBytes(8, encoded.get());
-            statement.executeUpdate();
+            statement.setBytes(8, encoded == null || encoded.isCancelled() ? encode(report) : encoded.get());
+            return statement.executeUpdate() == 1;
+        } catch (IOException e) {
+            throw new IllegalStateException("report " + report.reportId() + " cannot be encoded to be kept", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("report " + report.reportId() + " cannot be encoded to be kept", e.getCause());
         } catch (InterruptedException e) {
@@ -103,20 +105,28 @@ public class PendingChunks {
 
     /** The kept chunks of one scan, by index. */
     public List<ScanReport> chunksOf(Connection connection, long agentId, long subnetId, UUID scanId) throws SQLException {
-        return chunksOf(connection, agentId, subnetId, scanId, null);
+        return chunks(connection, agentId, subnetId, scanId, keptIndexes(connection, agentId, subnetId, scanId), null);
+    }
+
+    /** The indexes of the chunks of {@code report}'s scan there are with it: those kept, and its own. */
+    public SortedSet<Integer> indexesWith(Connection connection, long agentId, long subnetId, ScanReport report)
+            throws SQLException {
+        SortedSet<Integer> indexes = keptIndexes(connection, agentId, subnetId, report.chunk().scanId());
+        indexes.add(report.chunk().index());
+        return indexes;
     }
 
     /**
-     * The chunks of one scan, by index: those kept and {@code current} (the chunk being applied, kept or not; null
-     * when there is none). {@code current} is taken as it is, chunks remembered after their commit too, the others
-     * are read from their rows.
+     * The chunks of {@code current}'s scan at {@code indexes} (from {@link #indexesWith}): {@code current} as it is,
+     * chunks remembered after their commit too, the others read from their rows.
      */
-    public List<ScanReport> chunksOf(Connection connection, long agentId, long subnetId, UUID scanId, ScanReport current)
-            throws SQLException {
-        SortedSet<Integer> indexes = new TreeSet<>(keptIndexes(connection, agentId, subnetId, scanId));
-        if (current != null) {
-            indexes.add(current.chunk().index());
-        }
+    public List<ScanReport> chunksWith(Connection connection, long agentId, long subnetId, ScanReport current,
+                                       SortedSet<Integer> indexes) throws SQLException {
+        return chunks(connection, agentId, subnetId, current.chunk().scanId(), indexes, current);
+    }
+
+    private List<ScanReport> chunks(Connection connection, long agentId, long subnetId, UUID scanId,
+                                    SortedSet<Integer> indexes, ScanReport current) throws SQLException {
         Map<Integer, ScanReport> known = remembered.getOrDefault(new ScanRef(agentId, subnetId, scanId), Map.of());
         List<ScanReport> chunks = new ArrayList<>();
         for (int index : indexes) {
@@ -131,14 +141,6 @@ public class PendingChunks {
         return chunks;
     }
 
-    /** How many distinct chunks of {@code report}'s scan there are with it: those kept, and itself. */
-    public int chunksWith(Connection connection, long agentId, long subnetId, ScanReport report) throws SQLException {
-        Set<Integer> indexes = new HashSet<>(keptIndexes(connection, agentId, subnetId,
-                report.chunk().scanId()));
-        indexes.add(report.chunk().index());
-        return indexes.size();
-    }
-
     /**
      * Whether, as far as this server remembers, {@code report} is the chunk that completes its scan: then it is not
      * encoded ahead, since it will not be kept. A guess only (another server or a restart may know better): the
@@ -150,8 +152,9 @@ public class PendingChunks {
         return known.size() - (known.containsKey(report.chunk().index()) ? 1 : 0) == report.chunk().count() - 1;
     }
 
-    private List<Integer> keptIndexes(Connection connection, long agentId, long subnetId, UUID scanId) throws SQLException {
-        List<Integer> indexes = new ArrayList<>();
+    private SortedSet<Integer> keptIndexes(Connection connection, long agentId, long subnetId, UUID scanId)
+            throws SQLException {
+        SortedSet<Integer> indexes = new TreeSet<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT chunk_index FROM " + table
                 + " WHERE agent_id = ? AND subnet_id = ? AND scan_id = ? ORDER BY chunk_index")) {
             statement.setLong(1, agentId);
@@ -188,7 +191,7 @@ public class PendingChunks {
                 .putIfAbsent(report.chunk().index(), report);
     }
 
-    /** After the commit that applied the scan (or when it rolled back): nothing of it is remembered. */
+    /** After the commit that applied the scan: nothing of it is remembered. */
     public void forget(long agentId, long subnetId, UUID scanId) {
         remembered.remove(new ScanRef(agentId, subnetId, scanId));
     }

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
@@ -120,11 +121,16 @@ public class ReportApplication {
         }
     }
 
-    /** What one transaction did: the phpIPAM outcome, and the stored observation when the scan was completed. */
-    private record Result(WriteOutcome outcome, Recorded recorded, ScanReport waiting) {
+    /**
+     * What one transaction did: the phpIPAM outcome, and the stored observation when the scan was completed; for a
+     * chunk whose scan waits for others, whether this chunk is the copy kept of its index.
+     */
+    private record Result(WriteOutcome outcome, Recorded recorded, Chunk chunk) {
+
+        enum Chunk { NONE, KEPT, ALREADY_KEPT }
 
         Result(WriteOutcome outcome, Recorded recorded) {
-            this(outcome, recorded, null);
+            this(outcome, recorded, Chunk.NONE);
         }
     }
 
@@ -142,16 +148,18 @@ public class ReportApplication {
             PendingChunks pending = deltas.pending();
             long agentId = authorized.agent().id();
             long subnetId = authorized.subnet().id();
-            if (pending.chunksWith(connection, agentId, subnetId, report) < report.chunk().count()) {
-                pending.store(connection, authorized, clock.instant(), kept != null ? kept : pending.encodeAside(report));
+            SortedSet<Integer> indexes = pending.indexesWith(connection, agentId, subnetId, report);
+            if (indexes.size() < report.chunk().count()) {
+                // kept: remembered after the commit, unless another copy of its index was kept first
+                boolean stored = pending.store(connection, authorized, clock.instant(), kept);
                 steps.reached("chunks-gathered");
-                return new Result(outcome, null, report);
+                return new Result(outcome, null, stored ? Result.Chunk.KEPT : Result.Chunk.ALREADY_KEPT);
             }
             // the chunk that completes its scan is not kept: the scan's deltas are stored in this transaction
             if (kept != null) {
                 kept.cancel(false);
             }
-            chunks = pending.chunksOf(connection, agentId, subnetId, report.chunk().scanId(), report);
+            chunks = pending.chunksWith(connection, agentId, subnetId, report, indexes);
             steps.reached("chunks-gathered");
             pending.delete(connection, agentId, subnetId, report.chunk().scanId());
         }
@@ -163,15 +171,18 @@ public class ReportApplication {
         return report.chunk() != null && report.chunk().count() != 1;
     }
 
-    /** A chunk kept for later is remembered parsed; a completed scan's chunks are forgotten. */
+    /**
+     * A chunk kept for later is remembered parsed (not one whose index was kept first under another report id: its
+     * row holds that first copy); a completed scan's chunks are forgotten.
+     */
     private void remember(Result result, AuthorizedReport authorized) {
         ScanReport report = authorized.report();
         if (deltas == null || report.chunk() == null || result.outcome().isDuplicate()) {
             return;
         }
-        if (result.waiting() != null) {
-            deltas.pending().remember(authorized.agent().id(), authorized.subnet().id(), result.waiting());
-        } else {
+        if (result.chunk() == Result.Chunk.KEPT) {
+            deltas.pending().remember(authorized.agent().id(), authorized.subnet().id(), report);
+        } else if (result.chunk() == Result.Chunk.NONE) {
             deltas.pending().forget(authorized.agent().id(), authorized.subnet().id(), report.chunk().scanId());
         }
     }

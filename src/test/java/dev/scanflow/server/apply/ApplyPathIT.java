@@ -13,6 +13,7 @@ import dev.scanflow.server.delta.Reports;
 import dev.scanflow.testing.ServerUnderTest;
 import dev.scanflow.testing.ServerUnderTest.Reply;
 import dev.scanflow.testing.TestPhpipam;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -185,6 +186,28 @@ class ApplyPathIT {
                 scans.stream().map(row -> { var copy = new java.util.HashMap<>(row); copy.remove("missing_chunks");
                     return copy; }).toList());
         assertEquals(null, scans.get(0).get("missing_chunks"));
+        assertEquals(0, phpipam.rows("SELECT * FROM " + s + ".pending_chunks").size());
+    }
+
+    @Test
+    void aChunkResentUnderAnotherReportIdKeepsItsFirstCopyAlsoAfterARestart() throws Exception {
+        byte[] first = ApplyScenario.REPORTS.get(0);
+        String firstId = json.readValue(first, ScanReport.class).reportId().toString();
+        // the same chunk index of the same scan, under another report id, with another host in it
+        byte[] copy = new String(first, StandardCharsets.UTF_8).replace(firstId, UUID.randomUUID().toString())
+                .replace("127.0.20.2", "127.0.20.3").getBytes(StandardCharsets.UTF_8);
+        assertEquals(202, server.post("/api/v1/reports", first, "Bearer " + ApplyScenario.TOKEN).status());
+        server.close();
+        server = start(new Properties());
+        assertEquals(202, server.post("/api/v1/reports", copy, "Bearer " + ApplyScenario.TOKEN).status());
+        String s = phpipam.scanflowSchema;
+        assertEquals(List.of(Map.of("chunk_index", "0", "report_id", firstId)),
+                phpipam.rows("SELECT chunk_index, report_id FROM " + s + ".pending_chunks"));
+        assertEquals(202, server.post("/api/v1/reports", ApplyScenario.REPORTS.get(1), "Bearer " + ApplyScenario.TOKEN)
+                .status());
+        // the scan's deltas are those of the kept copy, not of the one this server saw last
+        assertEquals(List.of(Map.of("ip", "127.0.20.2"), Map.of("ip", "127.0.20.9")),
+                phpipam.rows("SELECT ip FROM " + s + ".host_state ORDER BY ip"));
         assertEquals(0, phpipam.rows("SELECT * FROM " + s + ".pending_chunks").size());
     }
 
