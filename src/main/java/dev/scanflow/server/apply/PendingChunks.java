@@ -15,8 +15,10 @@ import java.time.ZoneOffset;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -189,6 +191,26 @@ public class PendingChunks {
     public void remember(long agentId, long subnetId, ScanReport report) {
         remembered.computeIfAbsent(new ScanRef(agentId, subnetId, report.chunk().scanId()), k -> new ConcurrentSkipListMap<>())
                 .putIfAbsent(report.chunk().index(), report);
+    }
+
+    /**
+     * Forgets the remembered chunks of every scan that has no kept row any more: another server completed it, or
+     * applied it as overdue. Without this a server behind a load balancer would hold, for good, the parsed chunks
+     * (megabytes each for a large port scan) of every scan whose last chunk went to another server. The rows are
+     * the truth; a scan forgotten while its next chunk commits is only read back from its rows.
+     */
+    public void forgetApplied(Connection connection) throws SQLException {
+        if (remembered.isEmpty()) {
+            return;
+        }
+        Set<ScanRef> waiting = new HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT DISTINCT agent_id, subnet_id, scan_id FROM "
+                + table); ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                waiting.add(new ScanRef(rows.getLong(1), rows.getLong(2), UUID.fromString(rows.getString(3))));
+            }
+        }
+        remembered.keySet().retainAll(waiting);
     }
 
     /** After the commit that applied the scan: nothing of it is remembered. */

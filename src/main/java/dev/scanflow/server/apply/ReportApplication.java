@@ -227,7 +227,8 @@ public class ReportApplication {
 
     /**
      * Applies, with what came, every scan whose first chunk arrived longer than the chunk timeout ago: the
-     * missing chunks' addresses stay unknown, never gone. Returns the events to publish.
+     * missing chunks' addresses stay unknown, never gone; and forgets the chunks remembered of scans another
+     * server has applied. Returns the events to publish.
      */
     public List<ScanflowEvent> applyOverdueScans() {
         if (deltas == null) {
@@ -236,6 +237,7 @@ public class ReportApplication {
         List<PendingChunks.PendingScan> overdue;
         try (Connection connection = dataSource.getConnection()) {
             overdue = deltas.pending().waitingSince(connection, clock.instant().minus(deltas.chunkTimeout()));
+            deltas.pending().forgetApplied(connection);
         } catch (SQLException e) {
             throw new PhpipamUnavailable("reading the scans that wait for chunks", e);
         }
