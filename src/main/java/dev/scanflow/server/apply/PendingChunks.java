@@ -158,7 +158,7 @@ public class PendingChunks {
             throws SQLException {
         SortedSet<Integer> indexes = new TreeSet<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT chunk_index FROM " + table
-                + " WHERE agent_id = ? AND subnet_id = ? AND scan_id = ? ORDER BY chunk_index")) {
+                + " WHERE agent_id = ? AND subnet_id = ? AND scan_id = ?")) {
             statement.setLong(1, agentId);
             statement.setLong(2, subnetId);
             statement.setString(3, scanId.toString());
@@ -194,23 +194,17 @@ public class PendingChunks {
     }
 
     /**
-     * Forgets the remembered chunks of every scan that has no kept row any more: another server completed it, or
-     * applied it as overdue. Without this a server behind a load balancer would hold, for good, the parsed chunks
-     * (megabytes each for a large port scan) of every scan whose last chunk went to another server. The rows are
-     * the truth; a scan forgotten while its next chunk commits is only read back from its rows.
+     * Forgets the remembered chunks of every scan not among {@code waiting} (from {@link #waiting}): another server
+     * completed it, or applied it as overdue. Without this a server behind a load balancer would hold, for good, the
+     * parsed chunks (megabytes each for a large port scan) of every scan whose last chunk went to another server.
+     * The rows are the truth; a scan forgotten while its next chunk commits is only read back from its rows.
      */
-    public void forgetApplied(Connection connection) throws SQLException {
-        if (remembered.isEmpty()) {
-            return;
+    public void forgetAllBut(List<PendingScan> waiting) {
+        Set<ScanRef> kept = new HashSet<>();
+        for (PendingScan scan : waiting) {
+            kept.add(new ScanRef(scan.agentId(), scan.subnetId(), scan.scanId()));
         }
-        Set<ScanRef> waiting = new HashSet<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT DISTINCT agent_id, subnet_id, scan_id FROM "
-                + table); ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                waiting.add(new ScanRef(rows.getLong(1), rows.getLong(2), UUID.fromString(rows.getString(3))));
-            }
-        }
-        remembered.keySet().retainAll(waiting);
+        remembered.keySet().retainAll(kept);
     }
 
     /** After the commit that applied the scan: nothing of it is remembered. */
@@ -277,13 +271,12 @@ public class PendingChunks {
         }
     }
 
-    /** Scans whose first chunk arrived before {@code cutoff}: they are applied with what came. */
-    public List<PendingScan> waitingSince(Connection connection, Instant cutoff) throws SQLException {
+    /** Every scan with chunks kept, the one whose first chunk arrived earliest first. */
+    public List<PendingScan> waiting(Connection connection) throws SQLException {
         String sql = "SELECT agent_id, subnet_id, scan_id, MIN(received_at) AS first_received FROM " + table
-                + " GROUP BY agent_id, subnet_id, scan_id HAVING MIN(received_at) < ? ORDER BY first_received";
+                + " GROUP BY agent_id, subnet_id, scan_id ORDER BY first_received";
         List<PendingScan> scans = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setObject(1, LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     scans.add(new PendingScan(rows.getLong("agent_id"), rows.getLong("subnet_id"),

@@ -24,6 +24,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
@@ -234,15 +235,19 @@ public class ReportApplication {
         if (deltas == null) {
             return List.of();
         }
-        List<PendingChunks.PendingScan> overdue;
+        List<PendingChunks.PendingScan> waiting;
         try (Connection connection = dataSource.getConnection()) {
-            overdue = deltas.pending().waitingSince(connection, clock.instant().minus(deltas.chunkTimeout()));
-            deltas.pending().forgetApplied(connection);
+            waiting = deltas.pending().waiting(connection);
         } catch (SQLException e) {
             throw new PhpipamUnavailable("reading the scans that wait for chunks", e);
         }
+        deltas.pending().forgetAllBut(waiting);
+        Instant cutoff = clock.instant().minus(deltas.chunkTimeout());
         List<ScanflowEvent> events = new ArrayList<>();
-        for (PendingChunks.PendingScan scan : overdue) {
+        for (PendingChunks.PendingScan scan : waiting) {
+            if (!scan.firstReceived().isBefore(cutoff)) {
+                break; // oldest first: the rest came later still
+            }
             synchronized (subnetLocks.computeIfAbsent(scan.subnetId(), id -> new Object())) {
                 events.addAll(applyOverdue(scan));
             }
