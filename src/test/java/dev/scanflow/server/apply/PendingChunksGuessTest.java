@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scanflow.report.ScanReport;
-import java.time.Instant;
-import java.util.List;
+import dev.scanflow.server.delta.Reports;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -43,9 +42,6 @@ class PendingChunksGuessTest {
     }
 
     private ScanReport chunk(int index, int count) {
-        Instant start = Instant.parse("2026-12-02T03:00:00Z");
-        return new ScanReport(2, UUID.randomUUID(), "Guess-agent-code-0123456789abcdX", "10.0.0.0/16", start,
-                start.plusSeconds(5), List.of("nmap", "-sn", "10.0.0.0/20"), List.of(), "discovery",
-                new ScanReport.Chunk(scan, index, count), false, null);
+        return Reports.v2("10.0.0.0/16").chunk(scan, index, count).build();
     }
 }

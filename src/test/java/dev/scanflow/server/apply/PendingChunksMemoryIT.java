@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scanflow.report.ScanReport;
+import dev.scanflow.server.delta.Reports;
 import dev.scanflow.server.store.ScanflowSchema;
 import dev.scanflow.testing.TestPhpipam;
 import java.sql.Connection;
-import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -41,9 +40,6 @@ class PendingChunksMemoryIT {
     }
 
     private static ScanReport chunk(UUID scan, int index) {
-        Instant start = Instant.parse("2026-12-02T08:00:00Z");
-        return new ScanReport(2, UUID.randomUUID(), "Memory-agent-code-0123456789abcX", "10.0.0.0/16", start,
-                start.plusSeconds(5), List.of("nmap", "-sn", "10.0.0.0/20"), List.of(), "discovery",
-                new ScanReport.Chunk(scan, index, 2), false, null);
+        return Reports.v2("10.0.0.0/16").chunk(scan, index, 2).build();
     }
 }
