@@ -3,6 +3,7 @@ package dev.scanflow.server.apply;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scanflow.report.ReportJson;
 import dev.scanflow.report.ScanReport;
+import dev.scanflow.server.delta.ObservedChunk;
 import dev.scanflow.server.intake.AuthorizedReport;
 import java.io.IOException;
 import java.sql.Connection;
@@ -23,7 +24,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -37,9 +37,9 @@ import java.util.zip.GZIPInputStream;
  * scan's deltas, that of the chunk that completes the scan (which is itself never stored). Nothing of a scan waits
  * only in memory.
  *
- * <p>The rows are the truth; chunks this server kept are also remembered parsed (after their commit), so the
- * chunk that completes a large scan does not read and parse every other chunk back. A chunk another server
- * kept, or one kept before a restart, is read from its row.
+ * <p>The rows are the truth; chunks this server kept are also remembered reduced ({@link ObservedChunk}, after their
+ * commit), so the chunk that completes a large scan does not read, parse and reduce every other chunk again. A chunk
+ * another server kept, or one kept before a restart, is read from its row.
  */
 public class PendingChunks {
 
@@ -53,9 +53,9 @@ public class PendingChunks {
     private final String table;
     private final ObjectMapper json = ReportJson.mapper();
     private final ObjectMapper smile = ReportJson.binary();
-    private final Map<ScanRef, Map<Integer, ScanReport>> remembered = new ConcurrentHashMap<>();
-    /** Threads that encode chunks to keep; idle ones end after a while, so an idle server holds none. */
-    private final ThreadPoolExecutor encoder = encoderThreads();
+    private final Map<ScanRef, Map<Integer, ObservedChunk>> remembered = new ConcurrentHashMap<>();
+    /** Threads that prepare chunks; idle ones end after a while, so an idle server holds none. */
+    private final ThreadPoolExecutor preparers = preparerThreads();
 
     public PendingChunks(String scanflowSchema) {
         if (!scanflowSchema.matches("[A-Za-z0-9_]{1,64}")) {
@@ -65,21 +65,28 @@ public class PendingChunks {
     }
 
     /**
-     * Starts encoding a chunk that is likely to be kept ({@link #encode}), on a thread of its own: the caller writes
-     * the chunk's phpIPAM rows meanwhile and hands the result to {@link #store}. The two need different cores (Java,
-     * the database), and the write is the longer (bench/delta: 10 to 24 ms to encode a chunk of 62,500 ports, about
-     * 27 ms to write its phpIPAM rows), so the chunk seldom waits for its encoding.
+     * A report prepared on the side: reduced for the delta, and encoded to be kept (null when it was not to be kept).
      */
-    public Future<byte[]> encodeAside(ScanReport report) {
-        return encoder.submit(() -> encode(report));
+    public record Prepared(ObservedChunk observed, byte[] encoded) {
     }
 
     /**
-     * Keeps a chunk, encoded by {@link #encodeAside}, or here when it was not (null, or cancelled by an earlier
-     * attempt that found the scan complete). A chunk index kept before (a resent chunk under another report id)
-     * keeps its first copy: then this returns false, and the chunk must not be {@linkplain #remember remembered}.
+     * Starts preparing a report on a thread of its own while the caller writes its phpIPAM rows: reducing it for the
+     * delta ({@link ObservedChunk}), and, when {@code toKeep} (a chunk likely to wait for others), encoding it
+     * ({@link #encode}). The two need different cores (Java, the database), and the write is the longer (bench/delta:
+     * about 27 ms to write the phpIPAM rows of a chunk of 62,500 ports, 10 to 24 ms to encode it, 4 to 7 to reduce
+     * it), so the chunk seldom waits for either.
      */
-    public boolean store(Connection connection, AuthorizedReport authorized, Instant receivedAt, Future<byte[]> encoded)
+    public Future<Prepared> prepareAside(ScanReport report, boolean toKeep) {
+        return preparers.submit(() -> new Prepared(ObservedChunk.of(report), toKeep ? encode(report) : null));
+    }
+
+    /**
+     * Keeps a chunk, encoded by {@link #prepareAside}, or here when it was not ({@code encoded} null: it was guessed
+     * to complete its scan). A chunk index kept before (a resent chunk under another report id) keeps its first
+     * copy: then this returns false, and the chunk must not be {@linkplain #remember remembered}.
+     */
+    public boolean store(Connection connection, AuthorizedReport authorized, Instant receivedAt, byte[] encoded)
             throws SQLException {
         ScanReport report = authorized.report();
         String sql = "INSERT IGNORE INTO " + table + " (agent_id, subnet_id, scan_id, chunk_index, chunk_count, report_id,"
@@ -92,20 +99,15 @@ public class PendingChunks {
             statement.setInt(5, report.chunk().count());
             statement.setString(6, report.reportId().toString());
             statement.setObject(7, LocalDateTime.ofInstant(receivedAt, ZoneOffset.UTC));
-            statement.setBytes(8, encoded == null || encoded.isCancelled() ? encode(report) : encoded.get());
+            statement.setBytes(8, encoded == null ? encode(report) : encoded);
             return statement.executeUpdate() == 1;
         } catch (IOException e) {
             throw new IllegalStateException("report " + report.reportId() + " cannot be encoded to be kept", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("report " + report.reportId() + " cannot be encoded to be kept", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("interrupted while keeping report " + report.reportId(), e);
         }
     }
 
     /** The kept chunks of one scan, by index. */
-    public List<ScanReport> chunksOf(Connection connection, long agentId, long subnetId, UUID scanId) throws SQLException {
+    public List<ObservedChunk> chunksOf(Connection connection, long agentId, long subnetId, UUID scanId) throws SQLException {
         return chunks(connection, agentId, subnetId, scanId, keptIndexes(connection, agentId, subnetId, scanId), null);
     }
 
@@ -121,17 +123,17 @@ public class PendingChunks {
      * The chunks of {@code current}'s scan at {@code indexes} (from {@link #indexesWith}): {@code current} as it is,
      * chunks remembered after their commit too, the others read from their rows.
      */
-    public List<ScanReport> chunksWith(Connection connection, long agentId, long subnetId, ScanReport current,
-                                       SortedSet<Integer> indexes) throws SQLException {
-        return chunks(connection, agentId, subnetId, current.chunk().scanId(), indexes, current);
+    public List<ObservedChunk> chunksWith(Connection connection, long agentId, long subnetId, ObservedChunk current,
+                                          SortedSet<Integer> indexes) throws SQLException {
+        return chunks(connection, agentId, subnetId, current.header().chunk().scanId(), indexes, current);
     }
 
-    private List<ScanReport> chunks(Connection connection, long agentId, long subnetId, UUID scanId,
-                                    SortedSet<Integer> indexes, ScanReport current) throws SQLException {
-        Map<Integer, ScanReport> known = remembered.getOrDefault(new ScanRef(agentId, subnetId, scanId), Map.of());
-        List<ScanReport> chunks = new ArrayList<>();
+    private List<ObservedChunk> chunks(Connection connection, long agentId, long subnetId, UUID scanId,
+                                       SortedSet<Integer> indexes, ObservedChunk current) throws SQLException {
+        Map<Integer, ObservedChunk> known = remembered.getOrDefault(new ScanRef(agentId, subnetId, scanId), Map.of());
+        List<ObservedChunk> chunks = new ArrayList<>();
         for (int index : indexes) {
-            if (current != null && current.chunk().index() == index) {
+            if (current != null && current.header().chunk().index() == index) {
                 chunks.add(current);
             } else if (known.containsKey(index)) {
                 chunks.add(known.get(index));
@@ -148,7 +150,7 @@ public class PendingChunks {
      * rows decide, and a chunk guessed wrong is encoded when it is kept.
      */
     public boolean likelyCompletes(long agentId, long subnetId, ScanReport report) {
-        Map<Integer, ScanReport> known = remembered.getOrDefault(new ScanRef(agentId, subnetId, report.chunk().scanId()),
+        Map<Integer, ObservedChunk> known = remembered.getOrDefault(new ScanRef(agentId, subnetId, report.chunk().scanId()),
                 Map.of());
         return known.size() - (known.containsKey(report.chunk().index()) ? 1 : 0) == report.chunk().count() - 1;
     }
@@ -170,7 +172,7 @@ public class PendingChunks {
         return indexes;
     }
 
-    private ScanReport read(Connection connection, long agentId, long subnetId, UUID scanId, int index) throws SQLException {
+    private ObservedChunk read(Connection connection, long agentId, long subnetId, UUID scanId, int index) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT report FROM " + table
                 + " WHERE agent_id = ? AND subnet_id = ? AND scan_id = ? AND chunk_index = ?")) {
             statement.setLong(1, agentId);
@@ -179,17 +181,18 @@ public class PendingChunks {
             statement.setInt(4, index);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
-                return decode(rows.getBytes(1));
+                return ObservedChunk.of(decode(rows.getBytes(1)));
             }
         } catch (IOException e) {
             throw new IllegalStateException("a kept chunk of scan " + scanId + " cannot be read back", e);
         }
     }
 
-    /** After the commit that kept {@code report}: it is remembered parsed. */
-    public void remember(long agentId, long subnetId, ScanReport report) {
-        remembered.computeIfAbsent(new ScanRef(agentId, subnetId, report.chunk().scanId()), k -> new ConcurrentSkipListMap<>())
-                .putIfAbsent(report.chunk().index(), report);
+    /** After the commit that kept {@code chunk}: it is remembered reduced. */
+    public void remember(long agentId, long subnetId, ObservedChunk chunk) {
+        ScanReport.Chunk position = chunk.header().chunk();
+        remembered.computeIfAbsent(new ScanRef(agentId, subnetId, position.scanId()), k -> new ConcurrentSkipListMap<>())
+                .putIfAbsent(position.index(), chunk);
     }
 
     /**
@@ -227,12 +230,12 @@ public class PendingChunks {
                 : json.readValue(content, ScanReport.class);
     }
 
-    private static ThreadPoolExecutor encoderThreads() {
+    private static ThreadPoolExecutor preparerThreads() {
         int threads = Runtime.getRuntime().availableProcessors();
         AtomicInteger count = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 runnable -> {
-                    Thread thread = new Thread(runnable, "chunk-encoder-" + count.incrementAndGet());
+                    Thread thread = new Thread(runnable, "report-preparer-" + count.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 });

@@ -3,6 +3,7 @@ package dev.scanflow.server.apply;
 import dev.scanflow.report.ScanReport;
 import dev.scanflow.server.alert.AlertEngine;
 import dev.scanflow.server.delta.Observation;
+import dev.scanflow.server.delta.ObservedChunk;
 import dev.scanflow.server.delta.ScanAssembly;
 import dev.scanflow.server.delta.SubnetKey;
 import dev.scanflow.server.events.EventFactory;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -90,17 +92,16 @@ public class ReportApplication {
         times.check(report);
         AuthorizedReport authorized = authorization.authorize(report, tokenAgentCode);
         steps.reached("authorized");
-        // a chunk to keep is encoded while its phpIPAM rows are written (PendingChunks#encodeAside); the one that
-        // completes its scan is not kept, so not encoded
-        Future<byte[]> kept = deltas == null || !isPartOfScan(report)
-                || deltas.pending().likelyCompletes(authorized.agent().id(), authorized.subnet().id(), report)
-                ? null : deltas.pending().encodeAside(report);
+        // reduced for the delta, and encoded if it is a chunk to keep, while its phpIPAM rows are written
+        // (PendingChunks#prepareAside); the chunk that completes its scan is not kept, so not encoded
+        Future<PendingChunks.Prepared> prepared = deltas == null ? null : deltas.pending().prepareAside(report,
+                isPartOfScan(report) && !deltas.pending().likelyCompletes(authorized.agent().id(), authorized.subnet().id(), report));
         // one subnet's reports one at a time in this JVM (the database's subnet lock does it across servers),
         // so the in-memory state the delta starts from is the committed one
         synchronized (subnetLocks.computeIfAbsent(authorized.subnet().id(), id -> new Object())) {
             for (int attempt = 0; ; attempt++) {
                 try {
-                    Result result = Transaction.run(dataSource, connection -> applyInTransaction(connection, authorized, kept),
+                    Result result = Transaction.run(dataSource, connection -> applyInTransaction(connection, authorized, prepared),
                             r -> !r.outcome().isDuplicate());
                     steps.reached("committed");
                     remember(result, authorized);
@@ -124,27 +125,28 @@ public class ReportApplication {
 
     /**
      * What one transaction did: the phpIPAM outcome, and the stored observation when the scan was completed; for a
-     * chunk whose scan waits for others, whether this chunk is the copy kept of its index.
+     * chunk whose scan waits for others, whether this chunk is the copy kept of its index (then {@code kept} is the
+     * chunk reduced, to be remembered after the commit).
      */
-    private record Result(WriteOutcome outcome, Recorded recorded, Chunk chunk) {
+    private record Result(WriteOutcome outcome, Recorded recorded, Chunk chunk, ObservedChunk kept) {
 
         enum Chunk { NONE, KEPT, ALREADY_KEPT }
 
         Result(WriteOutcome outcome, Recorded recorded) {
-            this(outcome, recorded, Chunk.NONE);
+            this(outcome, recorded, Chunk.NONE, null);
         }
     }
 
-    private Result applyInTransaction(Connection connection, AuthorizedReport authorized, Future<byte[]> kept)
-            throws SQLException {
+    private Result applyInTransaction(Connection connection, AuthorizedReport authorized,
+                                      Future<PendingChunks.Prepared> prepared) throws SQLException {
         WriteOutcome outcome = phpipam.writeInTransaction(connection, authorized, steps);
         if (outcome.isDuplicate() || deltas == null) {
             return new Result(outcome, null);
         }
         ScanReport report = authorized.report();
-        List<ScanReport> chunks;
+        List<ObservedChunk> chunks;
         if (!isPartOfScan(report)) {
-            chunks = List.of(report);
+            chunks = List.of(ready(prepared, report).observed());
         } else {
             PendingChunks pending = deltas.pending();
             long agentId = authorized.agent().id();
@@ -152,15 +154,14 @@ public class ReportApplication {
             SortedSet<Integer> indexes = pending.indexesWith(connection, agentId, subnetId, report);
             if (indexes.size() < report.chunk().count()) {
                 // kept: remembered after the commit, unless another copy of its index was kept first
-                boolean stored = pending.store(connection, authorized, clock.instant(), kept);
+                PendingChunks.Prepared chunk = ready(prepared, report);
+                boolean stored = pending.store(connection, authorized, clock.instant(), chunk.encoded());
                 steps.reached("chunks-gathered");
-                return new Result(outcome, null, stored ? Result.Chunk.KEPT : Result.Chunk.ALREADY_KEPT);
+                return stored ? new Result(outcome, null, Result.Chunk.KEPT, chunk.observed())
+                        : new Result(outcome, null, Result.Chunk.ALREADY_KEPT, null);
             }
             // the chunk that completes its scan is not kept: the scan's deltas are stored in this transaction
-            if (kept != null) {
-                kept.cancel(false);
-            }
-            chunks = pending.chunksWith(connection, agentId, subnetId, report, indexes);
+            chunks = pending.chunksWith(connection, agentId, subnetId, ready(prepared, report).observed(), indexes);
             steps.reached("chunks-gathered");
             pending.delete(connection, agentId, subnetId, report.chunk().scanId());
         }
@@ -173,7 +174,26 @@ public class ReportApplication {
     }
 
     /**
-     * A chunk kept for later is remembered parsed (not one whose index was kept first under another report id: its
+     * What {@link PendingChunks#prepareAside} made of the report, once it is done (the write of the phpIPAM rows is
+     * usually the longer).
+     */
+    private static PendingChunks.Prepared ready(Future<PendingChunks.Prepared> prepared, ScanReport report)
+            throws SQLException {
+        try {
+            return prepared.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IllegalArgumentException refused) {
+                throw new ReportRejected(400, "report " + report.reportId() + ": " + refused.getMessage());
+            }
+            throw new IllegalStateException("report " + report.reportId() + " could not be prepared", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while preparing report " + report.reportId(), e);
+        }
+    }
+
+    /**
+     * A chunk kept for later is remembered reduced (not one whose index was kept first under another report id: its
      * row holds that first copy); a completed scan's chunks are forgotten.
      */
     private void remember(Result result, AuthorizedReport authorized) {
@@ -182,13 +202,13 @@ public class ReportApplication {
             return;
         }
         if (result.chunk() == Result.Chunk.KEPT) {
-            deltas.pending().remember(authorized.agent().id(), authorized.subnet().id(), report);
+            deltas.pending().remember(authorized.agent().id(), authorized.subnet().id(), result.kept());
         } else if (result.chunk() == Result.Chunk.NONE) {
             deltas.pending().forget(authorized.agent().id(), authorized.subnet().id(), report.chunk().scanId());
         }
     }
 
-    private static ScanAssembly assemble(List<ScanReport> chunks) {
+    private static ScanAssembly assemble(List<ObservedChunk> chunks) {
         try {
             ScanAssembly assembly = ScanAssembly.startWith(chunks.get(0));
             chunks.stream().skip(1).forEach(assembly::add);
@@ -260,13 +280,14 @@ public class ReportApplication {
         try {
             Recorded recorded = Transaction.run(dataSource, connection -> {
                 PhpipamWriter.lockSubnet(connection, scan.subnetId());
-                List<ScanReport> chunks = deltas.pending().chunksOf(connection, scan.agentId(), scan.subnetId(), scan.scanId());
+                List<ObservedChunk> chunks = deltas.pending().chunksOf(connection, scan.agentId(), scan.subnetId(), scan.scanId());
                 if (chunks.isEmpty()) {
                     return null;
                 }
                 deltas.pending().delete(connection, scan.agentId(), scan.subnetId(), scan.scanId());
                 try {
-                    context[0] = authorization.authorize(chunks.get(0), chunks.get(0).agentCode());
+                    ScanReport first = chunks.get(0).header();
+                    context[0] = authorization.authorize(first, first.agentCode());
                 } catch (ReportRejected gone) {
                     // phpIPAM no longer assigns the subnet to the agent: its phpIPAM rows are written, its
                     // deltas cannot be attributed any more

@@ -2,7 +2,6 @@ package dev.scanflow.server.delta;
 
 import dev.scanflow.net.Cidr;
 import dev.scanflow.report.ScanReport;
-import dev.scanflow.report.ScannedHost;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,21 +63,21 @@ public final class Observation {
                     + " of " + report.chunk().count() + ": assemble the chunks with ScanAssembly");
         }
         UUID scanId = report.chunk() != null ? report.chunk().scanId() : report.reportId();
-        return merge(scanId, 1, List.of(report));
+        return merge(scanId, 1, List.of(ObservedChunk.of(report)));
     }
 
     /**
      * The chunks of one scan that arrived (any order, at most one per index); indexes in 0..count-1 that
      * are absent are missing, and their targets stay unknown.
      */
-    static Observation merge(UUID scanId, int chunkCount, List<ScanReport> chunks) {
+    static Observation merge(UUID scanId, int chunkCount, List<ObservedChunk> chunks) {
         if (chunks.isEmpty()) {
             throw new IllegalArgumentException("an observation needs at least one report");
         }
-        ScanReport first = chunks.get(0);
+        ScanReport first = chunks.get(0).header();
         Cidr subnet = Cidr.parse(first.subnet());
         int version = subnet.version();
-        List<ObservedHost> seen = new ArrayList<>();
+        List<ObservedHost> seen = new ArrayList<>(chunks.stream().mapToInt(chunk -> chunk.hosts().length).sum());
         ScanCoverage coverage = ScanCoverage.none();
         SortedSet<Integer> missing = new TreeSet<>();
         for (int i = 0; i < chunkCount; i++) {
@@ -89,7 +88,8 @@ public final class Observation {
         Instant end = first.scanEnd();
         boolean partial = false;
         int outside = 0;
-        for (ScanReport report : chunks) {
+        for (ObservedChunk chunk : chunks) {
+            ScanReport report = chunk.header();
             if (!Cidr.parse(report.subnet()).equals(subnet)) {
                 throw new IllegalArgumentException("chunks of scan " + scanId + " name different subnets: "
                         + subnet + " and " + report.subnet());
@@ -104,14 +104,9 @@ public final class Observation {
                         : ScanCoverage.of(version, report.coverage());
                 coverage = ScanCoverage.union(coverage, covered);
             }
-            for (ScannedHost host : report.hosts()) {
-                HostAddress address = HostAddress.parse(host.address());
-                if (address.version() != version || !inside(subnet, address)) {
-                    outside++;
-                    continue;
-                }
-                seen.add(ObservedHost.of(address, host));
-            }
+            // each chunk's hosts are sorted already: the sort below finds them as runs
+            seen.addAll(Arrays.asList(chunk.hosts()));
+            outside += chunk.hostsOutsideSubnet();
         }
         return new Observation(scanId, reportIds, first.agentCode(), subnet, first.profile(), start, end, chunkCount,
                 missing, partial, sortAndMerge(seen), coverage, outside);
@@ -138,14 +133,15 @@ public final class Observation {
                 partial, kept, coverage, hostsOutsideSubnet + hosts.length - kept.length);
     }
 
-    private static boolean inside(Cidr subnet, HostAddress address) {
+    static boolean inside(Cidr subnet, HostAddress address) {
         HostAddress first = HostAddress.first(subnet);
         HostAddress last = HostAddress.last(subnet);
         return HostAddress.compare(first.high(), first.low(), address.high(), address.low()) <= 0
                 && HostAddress.compare(address.high(), address.low(), last.high(), last.low()) <= 0;
     }
 
-    private static ObservedHost[] sortAndMerge(List<ObservedHost> seen) {
+    /** Sorted by address, the reports of one address merged in the order given (the sort is stable). */
+    static ObservedHost[] sortAndMerge(List<ObservedHost> seen) {
         ObservedHost[] sorted = seen.toArray(new ObservedHost[0]);
         Arrays.sort(sorted, Comparator.comparingLong((ObservedHost h) -> h.high ^ Long.MIN_VALUE)
                 .thenComparingLong(h -> h.low ^ Long.MIN_VALUE));

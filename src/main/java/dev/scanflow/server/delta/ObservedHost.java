@@ -4,6 +4,7 @@ import dev.scanflow.report.ScannedHost;
 import dev.scanflow.report.ScannedPort;
 import dev.scanflow.report.ScannedPort.Service;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * One host as an observation saw it, reduced to what the delta needs. Port states fall into three groups:
@@ -49,7 +50,11 @@ public final class ObservedHost {
         this.inconclusiveKeys = inconclusiveKeys;
     }
 
-    static ObservedHost of(HostAddress address, ScannedHost host) {
+    /**
+     * @param distinct one instance per distinct service seen so far in the report, filled here: a report of a
+     *                 thousand hosts running the same sshd holds one object for it, not a thousand equal ones
+     */
+    static ObservedHost of(HostAddress address, ScannedHost host, Map<Service, Service> distinct) {
         Liveness liveness = Liveness.of(host.state());
         String hostname = host.hostnames().isEmpty() ? null : host.hostnames().get(0);
         if (liveness != Liveness.UP || host.ports() == null) {
@@ -88,6 +93,7 @@ public final class ObservedHost {
             }
             Service service = meaningful(host.ports().get((int) open[i]).service());
             if (service != null) {
+                service = distinct.computeIfAbsent(service, same -> same);
                 if (services == null) {
                     services = new Service[openCount];
                 }

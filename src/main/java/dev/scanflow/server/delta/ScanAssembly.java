@@ -33,7 +33,7 @@ public final class ScanAssembly {
     private final int chunkCount;
     private final String agentCode;
     private final Cidr subnet;
-    private final TreeMap<Integer, ScanReport> chunks = new TreeMap<>();
+    private final TreeMap<Integer, ObservedChunk> chunks = new TreeMap<>();
 
     private ScanAssembly(UUID scanId, int chunkCount, String agentCode, Cidr subnet) {
         this.scanId = scanId;
@@ -44,8 +44,14 @@ public final class ScanAssembly {
 
     /** An assembly started by any chunk of the scan (not necessarily index 0). */
     public static ScanAssembly startWith(ScanReport first) {
-        ScanAssembly assembly = new ScanAssembly(scanIdOf(first), first.chunk() == null ? 1 : first.chunk().count(),
-                first.agentCode(), Cidr.parse(first.subnet()));
+        return startWith(ObservedChunk.of(first));
+    }
+
+    /** An assembly started by any chunk of the scan, reduced already. */
+    public static ScanAssembly startWith(ObservedChunk first) {
+        ScanReport header = first.header();
+        ScanAssembly assembly = new ScanAssembly(scanIdOf(header), header.chunk() == null ? 1 : header.chunk().count(),
+                header.agentCode(), Cidr.parse(header.subnet()));
         assembly.add(first);
         return assembly;
     }
@@ -61,7 +67,13 @@ public final class ScanAssembly {
      * @throws IllegalArgumentException when the report belongs to another scan, another agent or subnet, or
      *                                  disagrees on the chunk count: it cannot be part of this observation
      */
-    public synchronized Added add(ScanReport report) {
+    public Added add(ScanReport report) {
+        return add(ObservedChunk.of(report));
+    }
+
+    /** Adds a chunk of this scan, reduced already; as {@link #add(ScanReport)}. */
+    public synchronized Added add(ObservedChunk chunk) {
+        ScanReport report = chunk.header();
         if (!scanIdOf(report).equals(scanId)) {
             throw new IllegalArgumentException("report " + report.reportId() + " belongs to scan " + scanIdOf(report)
                     + ", not " + scanId);
@@ -79,7 +91,7 @@ public final class ScanAssembly {
             throw new IllegalArgumentException("chunk " + index + " of scan " + scanId + " comes from "
                     + report.agentCode() + " for " + report.subnet() + ", the scan from " + agentCode + " for " + subnet);
         }
-        return chunks.putIfAbsent(index, report) == null ? Added.NEW : Added.DUPLICATE;
+        return chunks.putIfAbsent(index, chunk) == null ? Added.NEW : Added.DUPLICATE;
     }
 
     public synchronized boolean isComplete() {
@@ -119,9 +131,5 @@ public final class ScanAssembly {
 
     public Cidr subnet() {
         return subnet;
-    }
-
-    public synchronized List<ScanReport> reports() {
-        return List.copyOf(chunks.values());
     }
 }

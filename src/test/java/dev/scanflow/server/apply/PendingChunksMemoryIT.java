@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scanflow.report.ScanReport;
+import dev.scanflow.server.delta.ObservedChunk;
 import dev.scanflow.server.delta.Reports;
 import dev.scanflow.server.store.ScanflowSchema;
 import dev.scanflow.testing.TestPhpipam;
@@ -24,8 +25,8 @@ class PendingChunksMemoryIT {
             PendingChunks pending = new PendingChunks(phpipam.scanflowSchema);
             UUID completedElsewhere = UUID.randomUUID();
             UUID stillWaiting = UUID.randomUUID();
-            pending.remember(1, 2, chunk(completedElsewhere, 0));
-            pending.remember(1, 2, chunk(stillWaiting, 0));
+            pending.remember(1, 2, ObservedChunk.of(chunk(completedElsewhere, 0)));
+            pending.remember(1, 2, ObservedChunk.of(chunk(stillWaiting, 0)));
             // the row of the scan still waiting; the other scan's row was deleted by the server that completed it
             phpipam.execute("INSERT INTO " + phpipam.scanflowSchema + ".pending_chunks (agent_id, subnet_id, scan_id,"
                     + " chunk_index, chunk_count, report_id, received_at, report) VALUES (1, 2, ?, 0, 2, ?, NOW(3), ?)",

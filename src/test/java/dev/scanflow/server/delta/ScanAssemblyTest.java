@@ -103,6 +103,49 @@ class ScanAssemblyTest {
     }
 
     @Test
+    void aHostInSeveralChunksAndTwiceInOneIsMergedAsInOneReport() {
+        // each chunk is reduced on its own (ObservedChunk) before the scan is merged: the result must be that of
+        // one report holding every entry in chunk order
+        DeltaEngine engine = new DeltaEngine();
+        SubnetState known = known(engine);
+        UUID scanId = UUID.randomUUID();
+        Instant start = Reports.nextStart();
+        Reports.HostBuilder[][] entries = {
+                {up("10.1.0.65").open("tcp", 22), up("10.1.0.1").mac("02:00:00:00:00:01").port("tcp", 80, "filtered", null),
+                        up("10.1.0.65").name("twice.lab").open("tcp", 80)},
+                {up("10.1.0.1").name("second.lab").mac("02:00:00:00:00:02").open("tcp", 80),
+                        up("10.1.0.65").port("tcp", 22, "closed", null)}};
+        List<ScanReport> chunks = new ArrayList<>();
+        Reports.Builder whole = v2(NET).startingAt(start).liveness(NET).probe("tcp", "22,80", NET);
+        for (int i = 0; i < entries.length; i++) {
+            Reports.Builder chunk = v2(NET).chunk(scanId, i, entries.length).startingAt(start).liveness(NET).probe("tcp", "22,80", NET);
+            for (Reports.HostBuilder entry : entries[i]) {
+                chunk.host(entry);
+                whole.host(entry);
+            }
+            chunks.add(chunk.build());
+        }
+        DeltaResult merged = engine.apply(known, assemble(chunks).observation());
+        DeltaResult expected = engine.apply(known, Observation.of(whole.build()));
+        assertEquals(expected.changes(), merged.changes());
+        assertEquals(expected.after().hosts().size(), merged.after().hosts().size());
+        for (int i = 0; i < expected.after().hosts().size(); i++) {
+            assertTrue(expected.after().hosts().get(i).sameAs(merged.after().hosts().get(i)), "host " + i);
+        }
+        // what either entry saw wins: .1 keeps the first MAC and gets the name; .65 has tcp/22 and tcp/80 open
+        HostRecord first = host(merged, "10.1.0.1");
+        assertEquals("02:00:00:00:00:01", first.mac());
+        assertEquals("second.lab", first.hostname());
+        HostRecord twice = host(merged, "10.1.0.65");
+        assertEquals("twice.lab", twice.hostname());
+        assertEquals(2, twice.portCount());
+    }
+
+    private static HostRecord host(DeltaResult result, String address) {
+        return result.after().hosts().stream().filter(h -> h.address(4).toString().equals(address)).findFirst().orElseThrow();
+    }
+
+    @Test
     void aChunkThatNeverArrivedLeavesItsTargetsUnknown() {
         DeltaEngine engine = new DeltaEngine();
         SubnetState known = known(engine);
