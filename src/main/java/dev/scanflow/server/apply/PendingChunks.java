@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scanflow.report.ReportJson;
 import dev.scanflow.report.ScanReport;
 import dev.scanflow.server.delta.ObservedChunk;
+import dev.scanflow.server.delta.ObservedChunkFormat;
 import dev.scanflow.server.intake.AuthorizedReport;
 import java.io.IOException;
 import java.sql.Connection;
@@ -72,21 +73,24 @@ public class PendingChunks {
 
     /**
      * Starts preparing a report on a thread of its own while the caller writes its phpIPAM rows: reducing it for the
-     * delta ({@link ObservedChunk}), and, when {@code toKeep} (a chunk likely to wait for others), encoding it
-     * ({@link #encode}). The two need different cores (Java, the database), and the write is the longer (bench/delta:
-     * about 27 ms to write the phpIPAM rows of a chunk of 62,500 ports, 10 to 24 ms to encode it, 4 to 7 to reduce
-     * it), so the chunk seldom waits for either.
+     * delta ({@link ObservedChunk}), and, when {@code toKeep} (a chunk likely to wait for others), encoding that
+     * ({@link ObservedChunkFormat}). The two need different cores (Java, the database), and the write is the longer
+     * (bench/delta: about 27 ms to write the phpIPAM rows of a chunk of 62,500 ports, 10 ms to reduce it, 1 ms to
+     * encode it), so the chunk seldom waits for its preparation.
      */
     public Future<Prepared> prepareAside(ScanReport report, boolean toKeep) {
-        return preparers.submit(() -> new Prepared(ObservedChunk.of(report), toKeep ? encode(report) : null));
+        return preparers.submit(() -> {
+            ObservedChunk observed = ObservedChunk.of(report);
+            return new Prepared(observed, toKeep ? encode(observed) : null);
+        });
     }
 
     /**
-     * Keeps a chunk, encoded by {@link #prepareAside}, or here when it was not ({@code encoded} null: it was guessed
-     * to complete its scan). A chunk index kept before (a resent chunk under another report id) keeps its first
+     * Keeps a chunk as {@link #prepareAside} encoded it, or encodes it here when it was not (it was guessed to complete
+     * its scan). A chunk index kept before (a resent chunk under another report id) keeps its first
      * copy: then this returns false, and the chunk must not be {@linkplain #remember remembered}.
      */
-    public boolean store(Connection connection, AuthorizedReport authorized, Instant receivedAt, byte[] encoded)
+    public boolean store(Connection connection, AuthorizedReport authorized, Instant receivedAt, Prepared prepared)
             throws SQLException {
         ScanReport report = authorized.report();
         String sql = "INSERT IGNORE INTO " + table + " (agent_id, subnet_id, scan_id, chunk_index, chunk_count, report_id,"
@@ -99,10 +103,8 @@ public class PendingChunks {
             statement.setInt(5, report.chunk().count());
             statement.setString(6, report.reportId().toString());
             statement.setObject(7, LocalDateTime.ofInstant(receivedAt, ZoneOffset.UTC));
-            statement.setBytes(8, encoded == null ? encode(report) : encoded);
+            statement.setBytes(8, prepared.encoded() == null ? encode(prepared.observed()) : prepared.encoded());
             return statement.executeUpdate() == 1;
-        } catch (IOException e) {
-            throw new IllegalStateException("report " + report.reportId() + " cannot be encoded to be kept", e);
         }
     }
 
@@ -181,7 +183,7 @@ public class PendingChunks {
             statement.setInt(4, index);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
-                return ObservedChunk.of(decode(rows.getBytes(1)));
+                return decode(rows.getBytes(1));
             }
         } catch (IOException e) {
             throw new IllegalStateException("a kept chunk of scan " + scanId + " cannot be read back", e);
@@ -214,20 +216,23 @@ public class PendingChunks {
         remembered.remove(new ScanRef(agentId, subnetId, scanId));
     }
 
-    /** A kept chunk: {@link KeptChunkCodec}. */
-    byte[] encode(ScanReport report) throws IOException {
-        return KeptChunkCodec.encode(report);
+    /** A kept chunk: {@link ObservedChunkFormat}. */
+    byte[] encode(ObservedChunk chunk) {
+        return ObservedChunkFormat.encode(chunk);
     }
 
-    /** A kept chunk read back: {@link KeptChunkCodec}'s format, or as an older server kept it (gzipped Smile or JSON). */
-    ScanReport decode(byte[] kept) throws IOException {
-        if (KeptChunkCodec.isThisFormat(kept)) {
-            return KeptChunkCodec.decode(kept);
+    /**
+     * A kept chunk read back: {@link ObservedChunkFormat}, or the whole report as an older server kept it (gzipped
+     * Smile or JSON), reduced here.
+     */
+    ObservedChunk decode(byte[] kept) throws IOException {
+        if (ObservedChunkFormat.isThisFormat(kept)) {
+            return ObservedChunkFormat.decode(kept);
         }
         byte[] content = gunzip(kept);
         // Smile's header is ":)\n", JSON starts with '{'
-        return content.length > 0 && content[0] == ':' ? smile.readValue(content, ScanReport.class)
-                : json.readValue(content, ScanReport.class);
+        return ObservedChunk.of(content.length > 0 && content[0] == ':' ? smile.readValue(content, ScanReport.class)
+                : json.readValue(content, ScanReport.class));
     }
 
     private static ThreadPoolExecutor preparerThreads() {

@@ -155,7 +155,7 @@ public class ReportApplication {
             if (indexes.size() < report.chunk().count()) {
                 // kept: remembered after the commit, unless another copy of its index was kept first
                 PendingChunks.Prepared chunk = ready(prepared, report);
-                boolean stored = pending.store(connection, authorized, clock.instant(), chunk.encoded());
+                boolean stored = pending.store(connection, authorized, clock.instant(), chunk);
                 steps.reached("chunks-gathered");
                 return stored ? new Result(outcome, null, Result.Chunk.KEPT, chunk.observed())
                         : new Result(outcome, null, Result.Chunk.ALREADY_KEPT, null);

@@ -5,6 +5,7 @@ import dev.scanflow.report.ScanReport;
 import dev.scanflow.report.ScannedHost;
 import dev.scanflow.report.ScannedPort.Service;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ public final class ObservedChunk {
     private final ObservedHost[] hosts;
     private final int hostsOutsideSubnet;
 
-    private ObservedChunk(ScanReport header, ObservedHost[] hosts, int hostsOutsideSubnet) {
+    ObservedChunk(ScanReport header, ObservedHost[] hosts, int hostsOutsideSubnet) {
         this.header = header;
         this.hosts = hosts;
         this.hostsOutsideSubnet = hostsOutsideSubnet;
@@ -59,5 +60,16 @@ public final class ObservedChunk {
 
     int hostsOutsideSubnet() {
         return hostsOutsideSubnet;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ObservedChunk chunk && header.equals(chunk.header)
+                && hostsOutsideSubnet == chunk.hostsOutsideSubnet && Arrays.equals(hosts, chunk.hosts);
+    }
+
+    @Override
+    public int hashCode() {
+        return header.hashCode() * 31 + Arrays.hashCode(hosts);
     }
 }

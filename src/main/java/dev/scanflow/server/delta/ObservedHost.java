@@ -5,6 +5,7 @@ import dev.scanflow.report.ScannedPort;
 import dev.scanflow.report.ScannedPort.Service;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One host as an observation saw it, reduced to what the delta needs. Port states fall into three groups:
@@ -184,6 +185,21 @@ public final class ObservedHost {
         int[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return without(all, all.length, open);
+    }
+
+    /** Same address and the same things seen, for the kept-chunk format's tests. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ObservedHost host && high == host.high && low == host.low && liveness == host.liveness
+                && mac == host.mac && Objects.equals(macVendor, host.macVendor) && Objects.equals(hostname, host.hostname)
+                && Arrays.equals(openKeys, host.openKeys) && Arrays.equals(services, host.services)
+                && Arrays.equals(closedKeys, host.closedKeys) && Arrays.equals(missedKeys, host.missedKeys)
+                && Arrays.equals(inconclusiveKeys, host.inconclusiveKeys);
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(high) * 31 + Long.hashCode(low);
     }
 
     Service service(int index) {

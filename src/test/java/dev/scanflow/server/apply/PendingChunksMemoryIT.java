@@ -30,7 +30,7 @@ class PendingChunksMemoryIT {
             // the row of the scan still waiting; the other scan's row was deleted by the server that completed it
             phpipam.execute("INSERT INTO " + phpipam.scanflowSchema + ".pending_chunks (agent_id, subnet_id, scan_id,"
                     + " chunk_index, chunk_count, report_id, received_at, report) VALUES (1, 2, ?, 0, 2, ?, NOW(3), ?)",
-                    stillWaiting.toString(), UUID.randomUUID().toString(), pending.encode(chunk(stillWaiting, 0)));
+                    stillWaiting.toString(), UUID.randomUUID().toString(), pending.encode(ObservedChunk.of(chunk(stillWaiting, 0))));
             assertTrue(pending.likelyCompletes(1, 2, chunk(completedElsewhere, 1)), "remembered before the sweep");
             try (Connection connection = phpipam.admin().getConnection()) {
                 pending.forgetAllBut(pending.waiting(connection));
