@@ -19,7 +19,8 @@ public final class ReportJson {
 
     /**
      * The same mapping in Smile, Jackson's binary JSON, with repeated strings (service names, products,
-     * states) written once and referred to after: for reports the server keeps for a while, not for the wire.
+     * states) written once and referred to after: how servers before ObservedChunkFormat kept chunks waiting for
+     * their scan, read now only to apply such rows; not for the wire.
      */
     public static ObjectMapper binary() {
         return configured(new ObjectMapper(SmileFactory.builder()

@@ -200,7 +200,7 @@ public class PendingChunks {
     /**
      * Forgets the remembered chunks of every scan not among {@code waiting} (from {@link #waiting}): another server
      * completed it, or applied it as overdue. Without this a server behind a load balancer would hold, for good, the
-     * parsed chunks (megabytes each for a large port scan) of every scan whose last chunk went to another server.
+     * reduced chunks of every scan whose last chunk went to another server.
      * The rows are the truth; a scan forgotten while its next chunk commits is only read back from its rows.
      */
     public void forgetAllBut(List<PendingScan> waiting) {

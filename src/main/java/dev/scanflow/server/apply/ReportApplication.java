@@ -96,6 +96,18 @@ public class ReportApplication {
         // (PendingChunks#prepareAside); the chunk that completes its scan is not kept, so not encoded
         Future<PendingChunks.Prepared> prepared = deltas == null ? null : deltas.pending().prepareAside(report,
                 isPartOfScan(report) && !deltas.pending().likelyCompletes(authorized.agent().id(), authorized.subnet().id(), report));
+        try {
+            return applyLocked(authorized, prepared);
+        } finally {
+            if (prepared != null) {
+                // unused when the report was a duplicate or failed: its report is not held, nor its task run, longer
+                prepared.cancel(false);
+            }
+        }
+    }
+
+    private Applied applyLocked(AuthorizedReport authorized, Future<PendingChunks.Prepared> prepared) {
+        ScanReport report = authorized.report();
         // one subnet's reports one at a time in this JVM (the database's subnet lock does it across servers),
         // so the in-memory state the delta starts from is the committed one
         synchronized (subnetLocks.computeIfAbsent(authorized.subnet().id(), id -> new Object())) {
@@ -182,9 +194,8 @@ public class ReportApplication {
         try {
             return prepared.get();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof IllegalArgumentException refused) {
-                throw new ReportRejected(400, "report " + report.reportId() + ": " + refused.getMessage());
-            }
+            // the reader and the schema let through only what the reduction reads: a failure here is a fault of
+            // this server, never a reason to refuse the report for good (an agent drops a report refused with 4xx)
             throw new IllegalStateException("report " + report.reportId() + " could not be prepared", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

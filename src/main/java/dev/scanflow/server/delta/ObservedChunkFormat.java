@@ -32,7 +32,8 @@ import java.util.zip.InflaterInputStream;
  * distinct service, and its ports are numbers, so this takes a few milliseconds. What the reduction drops (port
  * reasons, NSE output, hosts outside the subnet) went into phpIPAM with the chunk's own transaction and is not
  * needed for the delta. The order of fields is the format: ObservedChunkFormatTest fails when a field of the report
- * records or of {@link ObservedHost} is not written.
+ * records or of {@link ObservedHost} is not written. Strings go as UTF-8: one holding an unpaired UTF-16 surrogate
+ * (which nmap's output does not) reads back with '?' in its place.
  */
 public final class ObservedChunkFormat {
 
@@ -80,11 +81,31 @@ public final class ObservedChunkFormat {
                 throw new IOException("a kept chunk has bytes after its end");
             }
             return chunk;
-        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
-            throw new IOException("a kept chunk cannot be read: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // a row that passes zlib's checksum yet holds what no writer wrote (out of bounds, a null in a list, a
+            // time out of range): an error of the row, as a damaged one
+            throw new IOException("a kept chunk cannot be read: " + e, e);
         } finally {
             inflater.end();
         }
+    }
+
+    /** Liveness by a code of its own, not its enum position: reordering the enum must not change kept rows. */
+    private static int code(Liveness liveness) {
+        return switch (liveness) {
+            case UP -> 0;
+            case DOWN -> 1;
+            case UNKNOWN -> 2;
+        };
+    }
+
+    private static Liveness liveness(int code) throws IOException {
+        return switch (code) {
+            case 0 -> Liveness.UP;
+            case 1 -> Liveness.DOWN;
+            case 2 -> Liveness.UNKNOWN;
+            default -> throw new IOException("a kept chunk names liveness " + code);
+        };
     }
 
     /** Strings and services are numbered as first written: 0 is null, a number not yet known is followed by it. */
@@ -137,7 +158,7 @@ public final class ObservedChunkFormat {
         private void host(ObservedHost host) {
             fixed(host.high);
             fixed(host.low);
-            number(host.liveness.ordinal());
+            number(code(host.liveness));
             fixed(host.mac);
             string(host.macVendor);
             string(host.hostname);
@@ -257,7 +278,6 @@ public final class ObservedChunkFormat {
     }
 
     private static final class Reader {
-        private static final Liveness[] LIVENESS = Liveness.values();
         private final byte[] in;
         private int at;
         private final List<String> strings = new ArrayList<>();
@@ -290,6 +310,9 @@ public final class ObservedChunkFormat {
             String profile = string();
             ScanReport.Chunk chunk = bool() ? new ScanReport.Chunk(uuid(), number(), number()) : null;
             int partial = number();
+            if (partial > 2) {
+                throw new IOException("a kept chunk holds partial code " + partial);
+            }
             Coverage coverage = null;
             if (bool()) {
                 List<String> hostTargets = strings();
@@ -306,10 +329,7 @@ public final class ObservedChunkFormat {
         private ObservedHost host() throws IOException {
             long high = fixed();
             long low = fixed();
-            int liveness = number();
-            if (liveness >= LIVENESS.length) {
-                throw new IOException("a kept chunk names liveness " + liveness);
-            }
+            Liveness liveness = liveness(number());
             long mac = fixed();
             String macVendor = string();
             String hostname = string();
@@ -324,7 +344,7 @@ public final class ObservedChunkFormat {
                     services[i] = service;
                 }
             }
-            return new ObservedHost(high, low, LIVENESS[liveness], mac, macVendor, hostname, openKeys, services, keys(),
+            return new ObservedHost(high, low, liveness, mac, macVendor, hostname, openKeys, services, keys(),
                     keys(), keys());
         }
 
@@ -373,7 +393,7 @@ public final class ObservedChunkFormat {
             return value;
         }
 
-        private UUID uuid() {
+        private UUID uuid() throws IOException {
             return bool() ? new UUID(fixed(), fixed()) : null;
         }
 
@@ -381,8 +401,12 @@ public final class ObservedChunkFormat {
             return bool() ? Instant.ofEpochSecond(fixed(), number()) : null;
         }
 
-        private boolean bool() {
-            return in[at++] != 0;
+        private boolean bool() throws IOException {
+            int value = in[at++];
+            if (value != 0 && value != 1) {
+                throw new IOException("a kept chunk holds " + value + " where a yes or no belongs");
+            }
+            return value == 1;
         }
 
         private long fixed() {
@@ -397,6 +421,9 @@ public final class ObservedChunkFormat {
             int value = 0;
             for (int shift = 0; shift < 35; shift += 7) {
                 int b = in[at++];
+                if (shift == 28 && (b & 0x70) != 0) {
+                    throw new IOException("a kept chunk holds a number out of range");
+                }
                 value |= (b & 0x7F) << shift;
                 if ((b & 0x80) == 0) {
                     if (value < 0) {

@@ -3,7 +3,6 @@ package dev.scanflow.server.delta;
 import dev.scanflow.net.Cidr;
 import dev.scanflow.report.ScanReport;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeMap;

@@ -21,7 +21,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,10 +66,38 @@ class ObservedChunkFormatTest {
     @Test
     void everyFieldOfAnObservedHostIsInTheFormat() {
         // a field added to ObservedHost must be written and read by ObservedChunkFormat, and set by the hosts above
-        List<String> fields = Arrays.stream(ObservedHost.class.getDeclaredFields())
-                .filter(field -> !Modifier.isStatic(field.getModifiers())).map(Field::getName).toList();
-        assertEquals(List.of("high", "low", "liveness", "mac", "macVendor", "hostname", "openKeys", "services",
+        Set<String> fields = Arrays.stream(ObservedHost.class.getDeclaredFields())
+                .filter(field -> !Modifier.isStatic(field.getModifiers())).map(Field::getName).collect(Collectors.toSet());
+        assertEquals(Set.of("high", "low", "liveness", "mac", "macVendor", "hostname", "openKeys", "services",
                 "closedKeys", "missedKeys", "inconclusiveKeys"), fields);
+    }
+
+    @Test
+    void whatAReportLeavesOutReadsBackLeftOut() throws Exception {
+        ScanReport bare = new ScanReport(1, UUID.randomUUID(), "agent", "10.0.0.0/24", Instant.EPOCH, Instant.EPOCH,
+                List.of(), List.of(new ScannedHost("10.0.0.1", "up", null, null, List.of())), null, null, false, null);
+        ObservedChunk chunk = ObservedChunk.of(bare);
+        ObservedChunk back = ObservedChunkFormat.decode(ObservedChunkFormat.encode(chunk));
+        assertEquals(chunk, back);
+        assertEquals(Boolean.FALSE, back.header().partial());
+        ScanReport unknown = new ScanReport(2, bare.reportId(), "agent", "10.0.0.0/24", Instant.EPOCH, Instant.EPOCH,
+                List.of(), List.of(), null, null, null, null);
+        assertEquals(unknown, ObservedChunkFormat.decode(ObservedChunkFormat.encode(ObservedChunk.of(unknown))).header());
+    }
+
+    @Test
+    void aRowWithAValidChecksumButNoWriterBehindItIsAnError() {
+        // format version 2, then 7 where "has a report id" must be 0 or 1
+        Deflater deflater = new Deflater();
+        deflater.setInput(new byte[] {2, 7});
+        deflater.finish();
+        byte[] zlib = new byte[64];
+        int length = deflater.deflate(zlib);
+        deflater.end();
+        byte[] row = new byte[length + 1];
+        row[0] = ObservedChunkFormat.FORMAT;
+        System.arraycopy(zlib, 0, row, 1, length);
+        assertThrows(IOException.class, () -> ObservedChunkFormat.decode(row));
     }
 
     @Test
