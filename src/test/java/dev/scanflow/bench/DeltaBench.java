@@ -10,6 +10,7 @@ import dev.scanflow.server.delta.ChangeType;
 import dev.scanflow.server.delta.DeltaEngine;
 import dev.scanflow.server.delta.DeltaResult;
 import dev.scanflow.server.delta.Observation;
+import dev.scanflow.server.delta.ObservedChunk;
 import dev.scanflow.server.delta.ScanAssembly;
 import dev.scanflow.server.delta.SubnetKey;
 import dev.scanflow.server.delta.SubnetState;
@@ -122,6 +123,18 @@ public final class DeltaBench {
         long withoutState = usedAfterGc();
         System.out.printf("heap held by the state: %.1f MiB for %,d hosts and %,d port states (%.1f bytes per port state)%n",
                 (withState - withoutState) / 1048576.0, hosts, ports, (double) (withState - withoutState) / ports);
+
+        // what a server holds while a scan's last chunk is awaited: the others, as it remembers them (reduced)
+        long withoutChunks = usedAfterGc();
+        List<ScanReport> parsed = new ArrayList<>(reports(BASELINE).subList(0, CHUNKS - 1));
+        long withParsed = usedAfterGc();
+        List<ObservedChunk> reduced = parsed.stream().map(ObservedChunk::of).toList();
+        parsed = null;
+        long withReduced = usedAfterGc();
+        System.out.printf("heap held by the %d chunks a server remembers until the last arrives: %.1f MiB parsed,"
+                + " %.1f MiB reduced (%d chunks)%n", CHUNKS - 1, (withParsed - withoutChunks) / 1048576.0,
+                (withReduced - withoutChunks) / 1048576.0, reduced.size());
+        reduced = null;
 
         SubnetState current = engine.apply(empty, assemble(reports(BASELINE)))
                 .after();
