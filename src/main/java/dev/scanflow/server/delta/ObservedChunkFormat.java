@@ -172,18 +172,9 @@ public final class ObservedChunkFormat {
         }
 
         private void service(Service service) {
-            if (service == null) {
-                number(0);
+            if (!firstTime(services, service)) {
                 return;
             }
-            Integer known = services.get(service);
-            if (known != null) {
-                number(known);
-                return;
-            }
-            int next = services.size() + 1;
-            services.put(service, next);
-            number(next);
             string(service.name());
             string(service.product());
             string(service.version());
@@ -207,23 +198,28 @@ public final class ObservedChunkFormat {
         }
 
         private void string(String value) {
-            if (value == null) {
-                number(0);
+            if (!firstTime(strings, value)) {
                 return;
             }
-            Integer known = strings.get(value);
-            if (known != null) {
-                number(known);
-                return;
-            }
-            int next = strings.size() + 1;
-            strings.put(value, next);
-            number(next);
             byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
             number(utf8.length);
             room(utf8.length);
             System.arraycopy(utf8, 0, buffer, size, utf8.length);
             size += utf8.length;
+        }
+
+        /**
+         * Writes the number of {@code value} in {@code table} (0 for null), numbering it if new; true when it is new,
+         * and its fields must follow.
+         */
+        private <T> boolean firstTime(Map<T, Integer> table, T value) {
+            if (value == null) {
+                number(0);
+                return false;
+            }
+            Integer known = table.putIfAbsent(value, table.size() + 1);
+            number(known != null ? known : table.size());
+            return known == null;
         }
 
         private void uuid(UUID value) {
@@ -275,6 +271,11 @@ public final class ObservedChunkFormat {
                 buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + bytes));
             }
         }
+    }
+
+    /** How the fields of a value written for the first time are read. */
+    private interface Fields<T> {
+        T read() throws IOException;
     }
 
     private static final class Reader {
@@ -349,16 +350,7 @@ public final class ObservedChunkFormat {
         }
 
         private Service service() throws IOException {
-            int number = number();
-            if (number < services.size()) {
-                return services.get(number);
-            }
-            if (number != services.size()) {
-                throw new IOException("a kept chunk refers to service " + number + " before it is written");
-            }
-            Service service = new Service(string(), string(), string(), string(), string(), strings());
-            services.add(service);
-            return service;
+            return byNumber(services, "service", () -> new Service(string(), string(), string(), string(), string(), strings()));
         }
 
         private int[] keys() throws IOException {
@@ -379,17 +371,25 @@ public final class ObservedChunkFormat {
         }
 
         private String string() throws IOException {
+            return byNumber(strings, "string", () -> {
+                int length = bounded(number(), 1);
+                String value = new String(in, at, length, StandardCharsets.UTF_8);
+                at += length;
+                return value;
+            });
+        }
+
+        /** The value numbered in {@code table} (0 is null): one read before, or the next one, read now by {@code fields}. */
+        private <T> T byNumber(List<T> table, String what, Fields<T> fields) throws IOException {
             int number = number();
-            if (number < strings.size()) {
-                return strings.get(number);
+            if (number < table.size()) {
+                return table.get(number);
             }
-            if (number != strings.size()) {
-                throw new IOException("a kept chunk refers to string " + number + " before it is written");
+            if (number != table.size()) {
+                throw new IOException("a kept chunk refers to " + what + " " + number + " before it is written");
             }
-            int length = bounded(number(), 1);
-            String value = new String(in, at, length, StandardCharsets.UTF_8);
-            at += length;
-            strings.add(value);
+            T value = fields.read();
+            table.add(value);
             return value;
         }
 

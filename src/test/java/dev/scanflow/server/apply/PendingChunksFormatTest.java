@@ -3,6 +3,7 @@ package dev.scanflow.server.apply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scanflow.report.Coverage;
 import dev.scanflow.report.ReportJson;
 import dev.scanflow.report.ScanReport;
@@ -40,21 +41,22 @@ class PendingChunksFormatTest {
     @Test
     void aRowKeptAsGzippedSmileByAnOlderServerStillReads() throws Exception {
         ScanReport chunk = chunk(5);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
-            ReportJson.binary().writeValue(zip, chunk);
-        }
-        assertEquals(ObservedChunk.of(chunk), pending.decode(out.toByteArray()));
+        assertEquals(ObservedChunk.of(chunk), pending.decode(gzipped(ReportJson.binary(), chunk)));
     }
 
     @Test
     void aRowKeptAsGzippedJsonByAnOlderServerStillReads() throws Exception {
         ScanReport chunk = chunk(5);
+        assertEquals(ObservedChunk.of(chunk), pending.decode(gzipped(ReportJson.mapper(), chunk)));
+    }
+
+    /** The report as an older server kept it: written by {@code mapper}, gzipped. */
+    private static byte[] gzipped(ObjectMapper mapper, ScanReport chunk) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
-            ReportJson.mapper().writeValue(zip, chunk);
+            mapper.writeValue(zip, chunk);
         }
-        assertEquals(ObservedChunk.of(chunk), pending.decode(out.toByteArray()));
+        return out.toByteArray();
     }
 
     private static ScanReport chunk(int hosts) {
