@@ -37,6 +37,8 @@ public final class IngestBench {
     private static final String TOKEN = "ingest-token";
 
     private static final StepTimes STEPS = new StepTimes();
+    /** The same for the server with deltas off: where the two rescans differ besides the deltas' own steps. */
+    private static final StepTimes PLAIN_STEPS = new StepTimes();
 
     private record Target(long subnetId, Cidr cidr, List<IpAddress> alive) {
     }
@@ -65,7 +67,7 @@ public final class IngestBench {
             int next = 1;
             Properties deltasOff = new Properties();
             deltasOff.setProperty("scanflow.deltas.enabled", "false");
-            try (ServerUnderTest plain = ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN), deltasOff);
+            try (ServerUnderTest plain = ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN), deltasOff, null, PLAIN_STEPS);
                  ServerUnderTest deltas = ServerUnderTest.start(phpipam, Map.of(CODE, TOKEN), new Properties(), null, STEPS)) {
                 // warm-up: JIT, connection pools, schema validator, delta engine
                 post(plain, prepare(phpipam, agentId, next++), null);
@@ -82,6 +84,7 @@ public final class IngestBench {
                 rescan(plain, prepare(phpipam, agentId, next++), null);
                 rescan(deltas, prepare(phpipam, agentId, next++), phpipam);
                 STEPS.reset();
+                PLAIN_STEPS.reset();
                 for (int round = 0; round < RESCAN_ROUNDS; round++) {
                     // which server goes first alternates too, so neither always runs on a machine the other just loaded
                     if (round % 2 == 0) {
@@ -113,6 +116,7 @@ public final class IngestBench {
         System.out.printf("  deltas on / off = %.2f (target <= 1.5)%n", on / off);
         System.out.printf("  deltas on, where a rescan's time goes between the apply path's steps (mean of %d):%n%s",
                 RESCAN_ROUNDS, STEPS.summary(RESCAN_ROUNDS));
+        System.out.printf("  deltas off, the same (mean of %d):%n%s", RESCAN_ROUNDS, PLAIN_STEPS.summary(RESCAN_ROUNDS));
         System.exit(0);
     }
 
@@ -173,10 +177,12 @@ public final class IngestBench {
      */
     private static double rescan(ServerUnderTest server, Target target, TestPhpipam history) throws Exception {
         STEPS.counting(false);
+        PLAIN_STEPS.counting(false);
         post(server, target, history);
         rescan(server, target, 100);
         eventsPublished(server);
         STEPS.counting(history != null);
+        PLAIN_STEPS.counting(history == null);
         return rescan(server, target, 200);
     }
 
@@ -213,6 +219,7 @@ public final class IngestBench {
         ServerUnderTest.Reply reply = server.post("/api/v1/reports", body, "Bearer " + TOKEN);
         double seconds = (System.nanoTime() - begin) / 1e9;
         STEPS.counting(false);
+        PLAIN_STEPS.counting(false);
         if (reply.status() != 202 || !reply.body().contains("\"inserted\":100")) {
             throw new IllegalStateException("unexpected answer " + reply);
         }

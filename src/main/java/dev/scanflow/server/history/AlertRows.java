@@ -128,35 +128,36 @@ final class AlertRows {
         Map<AlertKey, Long> ids = new HashMap<>();
         updates.forEach(alert -> ids.put(alert.key(), alert.id()));
         if (!inserts.isEmpty()) {
-            String sql = "INSERT INTO " + alerts + " (subnet_ref, traffic_pair, alert_key, kind, address, ip, protocol, port,"
+            String head = "INSERT INTO " + alerts + " (subnet_ref, traffic_pair, alert_key, kind, address, ip, protocol, port,"
                     + " rule_name, severity, status, message, opened_at, last_event_at, acknowledged_at, acknowledged_by,"
-                    + " resolved_at, resolved_by, resolution, times_opened, occurrences)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-            try (HistoryRepository.Batch batch = new HistoryRepository.Batch(connection.prepareStatement(sql))) {
+                    + " resolved_at, resolved_by, resolution, times_opened, occurrences) VALUES ";
+            // a few hundred rows per statement (a first scan of a big subnet opens thousands of alerts)
+            try (ValuesBatch batch = new ValuesBatch(connection, head,
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 21, "")) {
                 for (Alert alert : inserts) {
-                    PreparedStatement statement = batch.statement();
-                    AlertKey key = alert.key();
-                    if (key.isTraffic()) {
-                        statement.setNull(1, Types.INTEGER);
-                        statement.setString(2, key.pair());
-                        statement.setNull(5, Types.VARBINARY);
-                        statement.setNull(6, Types.VARCHAR);
-                    } else {
-                        statement.setLong(1, ref);
-                        statement.setNull(2, Types.VARCHAR);
-                        statement.setBytes(5, key.address().bytes());
-                        statement.setString(6, key.address().toString());
-                    }
-                    statement.setString(3, key.thing());
-                    statement.setString(4, key.kind().label());
-                    setString(statement, 7, key.protocol());
-                    if (key.port() < 0) {
-                        statement.setNull(8, Types.INTEGER);
-                    } else {
-                        statement.setInt(8, key.port());
-                    }
-                    fill(statement, 9, alert);
-                    batch.add();
+                    batch.add((statement, first) -> {
+                        AlertKey key = alert.key();
+                        if (key.isTraffic()) {
+                            statement.setNull(first, Types.INTEGER);
+                            statement.setString(first + 1, key.pair());
+                            statement.setNull(first + 4, Types.VARBINARY);
+                            statement.setNull(first + 5, Types.VARCHAR);
+                        } else {
+                            statement.setLong(first, ref);
+                            statement.setNull(first + 1, Types.VARCHAR);
+                            statement.setBytes(first + 4, key.address().bytes());
+                            statement.setString(first + 5, key.address().toString());
+                        }
+                        statement.setString(first + 2, key.thing());
+                        statement.setString(first + 3, key.kind().label());
+                        setString(statement, first + 6, key.protocol());
+                        if (key.port() < 0) {
+                            statement.setNull(first + 7, Types.INTEGER);
+                        } else {
+                            statement.setInt(first + 7, key.port());
+                        }
+                        fill(statement, first + 8, alert);
+                    });
                 }
                 batch.flush();
             }
@@ -200,20 +201,20 @@ final class AlertRows {
             }
         }
         List<AlertEvent> stored = new ArrayList<>();
-        String sql = "INSERT INTO " + events + " (alert_id, event, at, status, scan_id, actor, note) VALUES (?, ?, ?, ?, ?, ?, ?)";
-        try (HistoryRepository.Batch batch = new HistoryRepository.Batch(connection.prepareStatement(sql))) {
+        String head = "INSERT INTO " + events + " (alert_id, event, at, status, scan_id, actor, note) VALUES ";
+        try (ValuesBatch batch = new ValuesBatch(connection, head, "(?, ?, ?, ?, ?, ?, ?)", 7, "")) {
             for (AlertEvent event : happened) {
                 long id = ids.get(event.alert().key());
                 Alert alert = event.alert().id() == null ? event.alert().withId(id) : event.alert();
-                PreparedStatement statement = batch.statement();
-                statement.setLong(1, id);
-                statement.setString(2, event.type().name().toLowerCase(Locale.ROOT));
-                setTime(statement, 3, event.at());
-                statement.setString(4, alert.status().label());
-                setString(statement, 5, event.scanId() == null ? null : event.scanId().toString());
-                setString(statement, 6, fit(event.actor(), 128));
-                setString(statement, 7, fit(event.note(), 1024));
-                batch.add();
+                batch.add((statement, first) -> {
+                    statement.setLong(first, id);
+                    statement.setString(first + 1, event.type().name().toLowerCase(Locale.ROOT));
+                    setTime(statement, first + 2, event.at());
+                    statement.setString(first + 3, alert.status().label());
+                    setString(statement, first + 4, event.scanId() == null ? null : event.scanId().toString());
+                    setString(statement, first + 5, fit(event.actor(), 128));
+                    setString(statement, first + 6, fit(event.note(), 1024));
+                });
                 stored.add(new AlertEvent(event.type(), alert, event.at(), event.actor(), event.note(), event.scanId()));
             }
             batch.flush();

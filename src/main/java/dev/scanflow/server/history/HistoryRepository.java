@@ -404,16 +404,24 @@ public final class HistoryRepository {
         }
         int version = result.after().ipVersion();
         String upsert = "INSERT INTO " + t("host_state") + " (subnet_ref, address, ip, status, misses, mac, mac_vendor,"
-                + " hostname, first_seen, last_seen, times_seen, status_since, seen_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
-                // left to right, as MariaDB assigns: status_since must see the old status, last_seen and
-                // times_seen the old run (its values written in), seen_since last
-                + " ON DUPLICATE KEY UPDATE status_since = IF(status = VALUES(status), status_since, VALUES(status_since)),"
-                + " status = VALUES(status), misses = VALUES(misses), mac_vendor = IF(?, VALUES(mac_vendor), mac_vendor),"
+                + " hostname, first_seen, last_seen, times_seen, status_since, seen_since) VALUES ";
+        String upsertRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)";
+        // left to right, as MariaDB assigns: status_since must see the old status, last_seen and times_seen the
+        // old run (its values written in), seen_since last. A row is a sighting when it starts or continues a run
+        // (its seen_since is given); the run's values before this scan are the tail's two parameters.
+        String upsertTail = " ON DUPLICATE KEY UPDATE status_since = IF(status = VALUES(status), status_since, VALUES(status_since)),"
+                + " status = VALUES(status), misses = VALUES(misses), mac_vendor = %s,"
                 + " mac = VALUES(mac), hostname = VALUES(hostname),"
                 + " last_seen = GREATEST(IF(seen_since IS NULL, last_seen, GREATEST(last_seen, COALESCE(?, last_seen))),"
-                + " IF(?, VALUES(last_seen), last_seen)),"
-                + " times_seen = IF(seen_since IS NULL, times_seen, times_seen + ? - seen_since) + IF(?, 1, 0),"
+                + " IF(VALUES(seen_since) IS NOT NULL, VALUES(last_seen), last_seen)),"
+                + " times_seen = IF(seen_since IS NULL, times_seen, times_seen + ? - seen_since)"
+                + " + IF(VALUES(seen_since) IS NOT NULL, 1, 0),"
                 + " seen_since = VALUES(seen_since)";
+        Sightings run = sightings;
+        ValuesBatch.Row runValues = (statement, first) -> {
+            setTime(statement, first, run.previousStart());
+            statement.setLong(first + 1, run.previous());
+        };
         String closeIdentity = "UPDATE " + t("host_identity_history") + " SET valid_until = ?"
                 + " WHERE subnet_ref = ? AND address = ? AND kind = ? AND valid_until IS NULL";
         String openIdentity = "INSERT INTO " + t("host_identity_history")
@@ -422,10 +430,14 @@ public final class HistoryRepository {
         Map<String, List<byte[]>> sightedByVendor = new HashMap<>();
         java.util.Set<HostRecord> touchedBefore = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         String scanId = result.observation().scanId().toString();
-        try (PreparedStatement hosts = connection.prepareStatement(upsert);
+        // one multi-row statement per few hundred hosts written (ValuesBatch): the MAC vendor is taken from the
+        // sighting when the scan saw a MAC, and kept otherwise
+        try (ValuesBatch vendorSeen = new ValuesBatch(connection, upsert, upsertRow, 12,
+                     upsertTail.formatted("VALUES(mac_vendor)"), runValues);
+             ValuesBatch vendorKept = new ValuesBatch(connection, upsert, upsertRow, 12,
+                     upsertTail.formatted("mac_vendor"), runValues);
              Batch close = new Batch(connection.prepareStatement(closeIdentity));
              Batch open = new Batch(connection.prepareStatement(openIdentity))) {
-            int pending = 0;
             for (HostDelta delta : result.touched()) {
                 HostRecord after = delta.after();
                 HostRecord before = delta.before();
@@ -443,32 +455,25 @@ public final class HistoryRepository {
                     sightedByVendor.computeIfAbsent(vendor == null ? "" : vendor, v -> new ArrayList<>()).add(bytes);
                     continue;
                 }
-                hosts.setLong(1, ref);
-                hosts.setBytes(2, bytes);
-                hosts.setString(3, address.toString());
-                hosts.setString(4, after.status() == HostStatus.UP ? "up" : "gone");
-                hosts.setInt(5, Math.min(after.misses(), 255));
-                setString(hosts, 6, after.mac());
-                setString(hosts, 7, macSeen ? fit(sighting.macVendor(), 128) : null);
-                setString(hosts, 8, fit(after.hostname(), 255));
-                setTime(hosts, 9, at);
-                setTime(hosts, 10, at);
-                setTime(hosts, 11, at);
-                if (seen) {
-                    hosts.setLong(12, sightings.current());
-                } else {
-                    hosts.setNull(12, Types.BIGINT);
-                }
-                hosts.setBoolean(13, macSeen);
-                setTime(hosts, 14, sightings.previousStart());
-                hosts.setBoolean(15, seen);
-                hosts.setLong(16, sightings.previous());
-                hosts.setBoolean(17, seen);
-                hosts.addBatch();
-                if (++pending == BATCH) {
-                    hosts.executeBatch();
-                    pending = 0;
-                }
+                String vendor = macSeen ? fit(sighting.macVendor(), 128) : null;
+                (macSeen ? vendorSeen : vendorKept).add((hosts, first) -> {
+                    hosts.setLong(first, ref);
+                    hosts.setBytes(first + 1, bytes);
+                    hosts.setString(first + 2, address.toString());
+                    hosts.setString(first + 3, after.status() == HostStatus.UP ? "up" : "gone");
+                    hosts.setInt(first + 4, Math.min(after.misses(), 255));
+                    setString(hosts, first + 5, after.mac());
+                    setString(hosts, first + 6, vendor);
+                    setString(hosts, first + 7, fit(after.hostname(), 255));
+                    setTime(hosts, first + 8, at);
+                    setTime(hosts, first + 9, at);
+                    setTime(hosts, first + 10, at);
+                    if (seen) {
+                        hosts.setLong(first + 11, run.current());
+                    } else {
+                        hosts.setNull(first + 11, Types.BIGINT);
+                    }
+                });
                 String beforeName = before == null ? null : fit(before.hostname(), 255);
                 String afterName = fit(after.hostname(), 255);
                 String beforeMac = before == null ? null : before.mac();
@@ -479,9 +484,8 @@ public final class HistoryRepository {
                     endIdentity(close, ref, bytes, "hostname", at);
                 }
             }
-            if (pending > 0) {
-                hosts.executeBatch();
-            }
+            vendorSeen.flush();
+            vendorKept.flush();
             writeSightings(connection, ref, sightedByVendor, at, sightings);
             endRuns(connection, ref, sightings, unseenInRun(result, touchedBefore, version));
             close.flush();
@@ -759,28 +763,30 @@ public final class HistoryRepository {
         }
         SubnetKey key = result.key();
         UUID scanId = result.observation().scanId();
-        String sql = "INSERT INTO " + t("change_log") + " (subnet_ref, scan_id, observed_at, change_type, address, ip,"
-                + " protocol, port, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String head = "INSERT INTO " + t("change_log") + " (subnet_ref, scan_id, observed_at, change_type, address, ip,"
+                + " protocol, port, detail) VALUES ";
         // Generated keys would make the driver send the rows one by one; the ids are read back by scan instead:
-        // a scan id is stored once, and rows inserted one after another get ascending ids.
-        try (Batch batch = new Batch(connection.prepareStatement(sql))) {
-            PreparedStatement statement = batch.statement();
+        // a scan id is stored once, and rows inserted one after another (also within one statement) get
+        // ascending ids.
+        String scan = scanId.toString();
+        try (ValuesBatch batch = new ValuesBatch(connection, head, "(?, ?, ?, ?, ?, ?, ?, ?, ?)", 9, "")) {
             for (Change change : result.changes()) {
-                statement.setLong(1, ref);
-                statement.setString(2, scanId.toString());
-                setTime(statement, 3, at);
-                statement.setString(4, change.type().name());
-                statement.setBytes(5, change.address().bytes());
-                statement.setString(6, change.address().toString());
-                if (change instanceof Change.PortChange port) {
-                    statement.setString(7, port.protocol());
-                    statement.setInt(8, port.port());
-                } else {
-                    statement.setNull(7, Types.VARCHAR);
-                    statement.setNull(8, Types.INTEGER);
-                }
-                statement.setString(9, json(change));
-                batch.add();
+                batch.add((statement, first) -> {
+                    statement.setLong(first, ref);
+                    statement.setString(first + 1, scan);
+                    setTime(statement, first + 2, at);
+                    statement.setString(first + 3, change.type().name());
+                    statement.setBytes(first + 4, change.address().bytes());
+                    statement.setString(first + 5, change.address().toString());
+                    if (change instanceof Change.PortChange port) {
+                        statement.setString(first + 6, port.protocol());
+                        statement.setInt(first + 7, port.port());
+                    } else {
+                        statement.setNull(first + 6, Types.VARCHAR);
+                        statement.setNull(first + 7, Types.INTEGER);
+                    }
+                    statement.setString(first + 8, json(change));
+                });
             }
             batch.flush();
         }

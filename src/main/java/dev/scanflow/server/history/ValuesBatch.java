@@ -28,6 +28,7 @@ final class ValuesBatch implements AutoCloseable {
     private final String row;
     private final int parametersPerRow;
     private final String tail;
+    private final Row tailValues;
     private final List<Row> pending = new ArrayList<>(ROWS_PER_STATEMENT);
     private PreparedStatement full;
 
@@ -37,14 +38,24 @@ final class ValuesBatch implements AutoCloseable {
      * @param tail "" or " ON DUPLICATE KEY UPDATE …" without parameters (it may use VALUES(column))
      */
     ValuesBatch(Connection connection, String head, String row, int parametersPerRow, String tail) {
+        this(connection, head, row, parametersPerRow, tail, null);
         if (tail.indexOf('?') >= 0) {
-            throw new IllegalArgumentException("the tail of a multi-row statement cannot take parameters: " + tail);
+            throw new IllegalArgumentException("the tail's parameters need a binder: " + tail);
         }
+    }
+
+    /**
+     * @param tail       " ON DUPLICATE KEY UPDATE …" whose parameters are the same for every row (values of the whole
+     *                   batch, such as the scan's), bound once per statement after the rows' by {@code tailValues}
+     * @param tailValues binds the tail's parameters, the first at the index it is given
+     */
+    ValuesBatch(Connection connection, String head, String row, int parametersPerRow, String tail, Row tailValues) {
         this.connection = connection;
         this.head = head;
         this.row = row;
         this.parametersPerRow = parametersPerRow;
         this.tail = tail;
+        this.tailValues = tailValues;
     }
 
     void add(Row values) throws SQLException {
@@ -74,6 +85,9 @@ final class ValuesBatch implements AutoCloseable {
     private void execute(PreparedStatement statement) throws SQLException {
         for (int i = 0; i < pending.size(); i++) {
             pending.get(i).bind(statement, 1 + i * parametersPerRow);
+        }
+        if (tailValues != null) {
+            tailValues.bind(statement, 1 + pending.size() * parametersPerRow);
         }
         statement.executeUpdate();
     }

@@ -191,6 +191,20 @@ class HistoryRepositoryIT {
     }
 
     @Test
+    void aMissedHostKeepsItsVendorAndTheLastScanThatSawIt() throws Exception {
+        apply(portScan(NOW, up("10.9.0.5").mac("00:00:00:00:00:01")));
+        apply(portScan(NOW.plusSeconds(60), up("10.9.0.5").mac("00:00:00:00:00:01")));
+        // missed once (confirm-misses 2): still up; the row is written without a sighting, so the run of the two
+        // scans that saw it ends in it (last_seen, times_seen) and the vendor seen before stays
+        apply(portScan(NOW.plusSeconds(120)));
+        assertEquals(List.of(Map.of("status", "up", "misses", "1", "mac", "00:00:00:00:00:01", "mac_vendor", "Lab Vendor",
+                        "first_seen", "2026-11-22 10:00:00.0", "last_seen", "2026-11-22 10:01:00.0", "times_seen", "2",
+                        "status_since", "2026-11-22 10:00:00.0", "in_run", "0")),
+                rows("SELECT status, misses, mac, mac_vendor, first_seen, last_seen, times_seen, status_since,"
+                        + " seen_since IS NOT NULL AS in_run FROM {s}.host_state"));
+    }
+
+    @Test
     void aPortsLifeIsInItsStateServicePeriodsAndTheChangeLog() throws Exception {
         Instant t0 = NOW;
         apply(portScan(t0, up("10.9.0.5").open("tcp", 80, service("http", "nginx", "1.24"))));
