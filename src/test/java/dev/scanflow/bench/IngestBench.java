@@ -176,14 +176,20 @@ public final class IngestBench {
      * rescan, which follows a rescan as every rescan does in the steady state.
      */
     private static double rescan(ServerUnderTest server, Target target, TestPhpipam history) throws Exception {
-        STEPS.counting(false);
-        PLAIN_STEPS.counting(false);
+        stopCounting();
         post(server, target, history);
         rescan(server, target, 100);
         eventsPublished(server);
+        // only the server under test counts: each StepTimes belongs to one server
         STEPS.counting(history != null);
         PLAIN_STEPS.counting(history == null);
         return rescan(server, target, 200);
+    }
+
+    /** Untimed work between timed runs counts for neither server. */
+    private static void stopCounting() {
+        STEPS.counting(false);
+        PLAIN_STEPS.counting(false);
     }
 
     /**
@@ -218,8 +224,7 @@ public final class IngestBench {
         long begin = System.nanoTime();
         ServerUnderTest.Reply reply = server.post("/api/v1/reports", body, "Bearer " + TOKEN);
         double seconds = (System.nanoTime() - begin) / 1e9;
-        STEPS.counting(false);
-        PLAIN_STEPS.counting(false);
+        stopCounting();
         if (reply.status() != 202 || !reply.body().contains("\"inserted\":100")) {
             throw new IllegalStateException("unexpected answer " + reply);
         }

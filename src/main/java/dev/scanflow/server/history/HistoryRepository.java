@@ -449,13 +449,12 @@ public final class HistoryRepository {
                 ObservedHost sighting = delta.sighting();
                 boolean seen = delta.seenUp();
                 boolean macSeen = seen && sighting.mac() != null;
+                String vendor = macSeen ? fit(sighting.macVendor(), 128) : null;
                 if (seen && before != null && before.status() == after.status() && before.misses() == after.misses()
                         && Objects.equals(before.mac(), after.mac()) && Objects.equals(before.hostname(), after.hostname())) {
-                    String vendor = macSeen ? fit(sighting.macVendor(), 128) : null;
                     sightedByVendor.computeIfAbsent(vendor == null ? "" : vendor, v -> new ArrayList<>()).add(bytes);
                     continue;
                 }
-                String vendor = macSeen ? fit(sighting.macVendor(), 128) : null;
                 (macSeen ? vendorSeen : vendorKept).add((hosts, first) -> {
                     hosts.setLong(first, ref);
                     hosts.setBytes(first + 1, bytes);
