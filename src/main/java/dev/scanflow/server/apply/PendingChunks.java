@@ -31,6 +31,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The chunks of scans whose other chunks have not all arrived, in ScanFlow's schema (db/scanflow V4): stored
@@ -43,6 +45,8 @@ import java.util.zip.GZIPInputStream;
  * another server kept, or one kept before a restart, is read from its row.
  */
 public class PendingChunks {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PendingChunks.class);
 
     /** One scan with chunks waiting, oldest chunk first. */
     public record PendingScan(long agentId, long subnetId, UUID scanId, Instant firstReceived) {
@@ -140,7 +144,10 @@ public class PendingChunks {
             } else if (known.containsKey(index)) {
                 chunks.add(known.get(index));
             } else {
-                chunks.add(read(connection, agentId, subnetId, scanId, index));
+                ObservedChunk read = read(connection, agentId, subnetId, scanId, index);
+                if (read != null) {
+                    chunks.add(read);
+                }
             }
         }
         return chunks;
@@ -174,6 +181,11 @@ public class PendingChunks {
         return indexes;
     }
 
+    /**
+     * A kept chunk read back; null when its row cannot be read (damaged, or kept in a format this server does not
+     * know): the scan is then applied without it, as without a chunk that never came (its addresses stay unknown,
+     * never gone), rather than failing the scan's last chunk and every later attempt at the scan for good.
+     */
     private ObservedChunk read(Connection connection, long agentId, long subnetId, UUID scanId, int index) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT report FROM " + table
                 + " WHERE agent_id = ? AND subnet_id = ? AND scan_id = ? AND chunk_index = ?")) {
@@ -181,12 +193,18 @@ public class PendingChunks {
             statement.setLong(2, subnetId);
             statement.setString(3, scanId.toString());
             statement.setInt(4, index);
+            byte[] kept;
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
-                return decode(rows.getBytes(1));
+                kept = rows.getBytes(1);
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("a kept chunk of scan " + scanId + " cannot be read back", e);
+            try {
+                return decode(kept);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("chunk {} of scan {} (agent {}, subnet {}) was kept but cannot be read back ({}): the scan is"
+                        + " applied without it", index, scanId, agentId, subnetId, e.toString());
+                return null;
+            }
         }
     }
 

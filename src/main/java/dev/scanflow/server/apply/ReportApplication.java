@@ -280,7 +280,15 @@ public class ReportApplication {
                 break; // oldest first: the rest came later still
             }
             synchronized (subnetLocks.computeIfAbsent(scan.subnetId(), id -> new Object())) {
-                events.addAll(applyOverdue(scan));
+                try {
+                    events.addAll(applyOverdue(scan));
+                } catch (PhpipamUnavailable down) {
+                    throw down; // the database: the next check tries them all again
+                } catch (RuntimeException e) {
+                    // a fault of this one scan must not hold up the scans after it, check after check
+                    LOG.error("overdue scan {} of subnet {} could not be applied; the others go on", scan.scanId(),
+                            scan.subnetId(), e);
+                }
             }
         }
         return events;
@@ -292,20 +300,23 @@ public class ReportApplication {
             Recorded recorded = Transaction.run(dataSource, connection -> {
                 PhpipamWriter.lockSubnet(connection, scan.subnetId());
                 List<ObservedChunk> chunks = deltas.pending().chunksOf(connection, scan.agentId(), scan.subnetId(), scan.scanId());
-                if (chunks.isEmpty()) {
-                    return null;
-                }
+                // deleted also when none could be read back: such rows would otherwise be tried at every check
                 deltas.pending().delete(connection, scan.agentId(), scan.subnetId(), scan.scanId());
+                if (chunks.isEmpty()) {
+                    return null; // applied by another server meanwhile, or nothing of it readable (logged)
+                }
+                ScanAssembly assembly;
                 try {
                     ScanReport first = chunks.get(0).header();
                     context[0] = authorization.authorize(first, first.agentCode());
-                } catch (ReportRejected gone) {
-                    // phpIPAM no longer assigns the subnet to the agent: its phpIPAM rows are written, its
-                    // deltas cannot be attributed any more
-                    LOG.warn("scan {} dropped from the deltas: {}", scan.scanId(), gone.getMessage());
+                    assembly = assemble(chunks);
+                } catch (ReportRejected refused) {
+                    // phpIPAM no longer assigns the subnet to the agent, or its chunks contradict each other (another
+                    // count under one scan id): its phpIPAM rows are written, its deltas can never be
+                    LOG.warn("scan {} dropped from the deltas: {}", scan.scanId(), refused.getMessage());
                     return null;
                 }
-                return observe(connection, context[0], assemble(chunks));
+                return observe(connection, context[0], assembly);
             }, r -> true);
             deltas.pending().forget(scan.agentId(), scan.subnetId(), scan.scanId());
             if (recorded == null) {

@@ -226,4 +226,58 @@ class ApplyPathIT {
         assertEquals(0, phpipam.rows("SELECT * FROM " + s + ".pending_chunks").size());
         assertEquals(List.of(Map.of("ip", "127.0.20.2", "status", "up")), phpipam.rows("SELECT ip, status FROM " + s + ".host_state"));
     }
+
+    @Test
+    void aKeptChunkThatCannotBeReadBackIsLeftOutOfItsScanWhichIsStillApplied() throws Exception {
+        assertEquals(202, server.post("/api/v1/reports", ApplyScenario.REPORTS.get(0), "Bearer " + ApplyScenario.TOKEN).status());
+        server.close();
+        String s = phpipam.scanflowSchema;
+        // damaged on disk, or kept by a server of another version: a restarted server has only the row
+        phpipam.execute("UPDATE " + s + ".pending_chunks SET report = X'5346430102030405'");
+        server = start(new Properties());
+        Reply last = server.post("/api/v1/reports", ApplyScenario.REPORTS.get(1), "Bearer " + ApplyScenario.TOKEN);
+        assertEquals(202, last.status(), last.body());
+        assertEquals(List.of(Map.of("chunk_count", "2", "missing_chunks", "0")),
+                phpipam.rows("SELECT chunk_count, missing_chunks FROM " + s + ".applied_scans"));
+        // the unreadable chunk's host is unknown to the deltas, not gone
+        assertEquals(List.of(Map.of("ip", "127.0.20.9", "status", "up")), phpipam.rows("SELECT ip, status FROM " + s + ".host_state"));
+        assertEquals(0, phpipam.rows("SELECT * FROM " + s + ".pending_chunks").size());
+    }
+
+    @Test
+    void overdueScansThatCanNeverBeAppliedAreDroppedWithoutHoldingUpTheOnesAfterThem() throws Exception {
+        Cidr subnet = ApplyScenario.SUBNET;
+        UUID contradicting = UUID.randomUUID();
+        ScanReport ofTwo = Reports.v2(subnet.toString()).chunk(contradicting, 0, 2).liveness("127.0.20.0/29")
+                .host(Reports.up("127.0.20.3")).build();
+        ScanReport ofThree = Reports.v2(subnet.toString()).chunk(contradicting, 1, 3).startingAt(ofTwo.scanStart())
+                .liveness("127.0.20.8/29").host(Reports.up("127.0.20.10")).build();
+        UUID good = UUID.randomUUID();
+        ScanReport half = Reports.v2(subnet.toString()).chunk(good, 0, 2).liveness("127.0.20.0/29")
+                .host(Reports.up("127.0.20.4")).build();
+        assertEquals(202, post(ofTwo, ApplyScenario.TOKEN).status());
+        assertEquals(202, post(ofThree, ApplyScenario.TOKEN).status());
+        byte[] unreadable = ApplyScenario.REPORTS.get(0);
+        assertEquals(202, server.post("/api/v1/reports", unreadable, "Bearer " + ApplyScenario.TOKEN).status());
+        assertEquals(202, post(half, ApplyScenario.TOKEN).status());
+        server.close();
+        String s = phpipam.scanflowSchema;
+        String unreadableScan = json.readValue(unreadable, ScanReport.class).chunk().scanId().toString();
+        phpipam.execute("UPDATE " + s + ".pending_chunks SET report = X'00' WHERE scan_id = ?", unreadableScan);
+        // oldest first, as the server goes through them: the two that cannot be applied come before the good one
+        phpipam.execute("UPDATE " + s + ".pending_chunks SET received_at = UTC_TIMESTAMP() - INTERVAL 3 HOUR WHERE scan_id = ?",
+                contradicting.toString());
+        phpipam.execute("UPDATE " + s + ".pending_chunks SET received_at = UTC_TIMESTAMP() - INTERVAL 2 HOUR WHERE scan_id = ?",
+                unreadableScan);
+        phpipam.execute("UPDATE " + s + ".pending_chunks SET received_at = UTC_TIMESTAMP() - INTERVAL 1 HOUR WHERE scan_id = ?",
+                good.toString());
+        Properties quick = new Properties();
+        quick.setProperty("scanflow.deltas.chunk-timeout", "2s");
+        server = start(quick);
+        phpipam.awaitRows("SELECT * FROM " + s + ".applied_scans", 1, Duration.ofSeconds(30));
+        assertEquals(List.of(Map.of("scan_id", good.toString(), "chunk_count", "2", "missing_chunks", "1")),
+                phpipam.rows("SELECT scan_id, chunk_count, missing_chunks FROM " + s + ".applied_scans"));
+        assertEquals(List.of(Map.of("ip", "127.0.20.4", "status", "up")), phpipam.rows("SELECT ip, status FROM " + s + ".host_state"));
+        assertEquals(0, phpipam.rows("SELECT * FROM " + s + ".pending_chunks").size());
+    }
 }
