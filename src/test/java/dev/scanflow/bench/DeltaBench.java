@@ -205,7 +205,7 @@ public final class DeltaBench {
                 steps.reset();
                 // settled: as after the minutes between two scans of a subnet, InnoDB has written them out
                 List<Double> waits = new ArrayList<>();
-                double[] settled = rescans(application, random, variant, () -> waits.add(settle(phpipam)));
+                double[] settled = rescans(application, random, variant, () -> waits.add(InnoDbPages.settle(phpipam)));
                 System.out.printf("  1%% rescan, 16 chunks to the scan's history committed, once InnoDB wrote out the"
                                 + " scan before (waits %s s): median %.2f s (min %.2f, max %.2f) over %d runs (target <= 3 s): %s;"
                                 + " changes per scan %s%n", waits.stream().map(w -> String.format("%.0f", w)).toList(),
@@ -282,38 +282,6 @@ public final class DeltaBench {
             seconds[run] = (System.nanoTime() - start) / 1e9;
         }
         return seconds;
-    }
-
-    /**
-     * Has InnoDB write out its dirty pages (innodb_max_dirty_pages_pct 0 makes its page cleaner flush them all,
-     * innodb_io_capacity 20,000 lets it flush as fast as the disk takes them rather than at MariaDB's default
-     * pace of 200 to 2,000 pages a second) and waits until it has, at most 10 minutes; the settings are put back
-     * after. Returns the seconds it took.
-     */
-    private static double settle(dev.scanflow.testing.TestPhpipam phpipam) {
-        long start = System.nanoTime();
-        java.util.Map<String, Object> before = phpipam.rows("SELECT @@GLOBAL.innodb_max_dirty_pages_pct AS pct,"
-                + " @@GLOBAL.innodb_io_capacity AS io, @@GLOBAL.innodb_io_capacity_max AS io_max").get(0);
-        phpipam.execute("SET GLOBAL innodb_io_capacity_max = 20000");
-        phpipam.execute("SET GLOBAL innodb_io_capacity = 20000");
-        phpipam.execute("SET GLOBAL innodb_max_dirty_pages_pct = 0");
-        try {
-            while (dirtyPages(phpipam) > 0 && System.nanoTime() - start < 600e9) {
-                Thread.sleep(250);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            phpipam.execute("SET GLOBAL innodb_max_dirty_pages_pct = " + Double.parseDouble(String.valueOf(before.get("pct"))));
-            phpipam.execute("SET GLOBAL innodb_io_capacity = " + Long.parseLong(String.valueOf(before.get("io"))));
-            phpipam.execute("SET GLOBAL innodb_io_capacity_max = " + Long.parseLong(String.valueOf(before.get("io_max"))));
-        }
-        return (System.nanoTime() - start) / 1e9;
-    }
-
-    private static long dirtyPages(dev.scanflow.testing.TestPhpipam phpipam) {
-        return Long.parseLong(String.valueOf(phpipam.rows("SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'")
-                .get(0).get("Value")));
     }
 
     private static List<String> list(double[] seconds) {

@@ -24,7 +24,9 @@ import java.util.UUID;
  * MariaDB: ScanFlow end to end through POST /api/v1/reports, next to (a) one batched INSERT ... ON DUPLICATE
  * KEY UPDATE of the same rows over JDBC, the floor, and (b) one statement per host as phpipam-agent does
  * (UPDATE for the known, INSERT for the new).
- * Each measurement gets its own fresh /16 subnet with the same 10,000 known rows. bench/ingest runs it.
+ * Each measurement gets its own fresh /16 subnet with the same 10,000 known rows. Then the steady state: a server
+ * with deltas off and one with deltas on each rescan a /16 of their own again and again, 1% changed each time,
+ * alternated; the rescan with deltas on against the same with them off. bench/ingest runs it.
  */
 public final class IngestBench {
 
@@ -33,12 +35,18 @@ public final class IngestBench {
     private static final int ROUNDS = 5;
     /** The rescans take a few tenths of a second each, where run-to-run noise is as large as the deltas' cost: more rounds. */
     private static final int RESCAN_ROUNDS = 15;
+    /** Hosts gone, and as many new, in each rescan: 1% of ALIVE. */
+    private static final int CHANGED = ALIVE / 100;
+    /** Untimed rescans after the first scan, before the timed ones: InnoDB has written out most of the first scan. */
+    private static final int WARM_RESCANS = 3;
     private static final String CODE = "Ingest-agent-code-0123456789abcI";
     private static final String TOKEN = "ingest-token";
 
     private static final StepTimes STEPS = new StepTimes();
     /** The same for the server with deltas off: where the two rescans differ besides the deltas' own steps. */
     private static final StepTimes PLAIN_STEPS = new StepTimes();
+    private static final List<Double> DIRTY_ON = new ArrayList<>();
+    private static final List<Double> DIRTY_OFF = new ArrayList<>();
 
     private record Target(long subnetId, Cidr cidr, List<IpAddress> alive) {
     }
@@ -78,22 +86,26 @@ public final class IngestBench {
                     upsert.add(upsertFloor(phpipam, prepare(phpipam, agentId, next++)));
                     perHost.add(updatePerHost(phpipam, prepare(phpipam, agentId, next++)));
                 }
-                // the steady state: the same /16 scanned again with 1% changed (100 hosts gone, 100 new), each
-                // server on a subnet it applied a first scan and a first rescan of; deltas on commits history in the
-                // same transaction
-                rescan(plain, prepare(phpipam, agentId, next++), null);
-                rescan(deltas, prepare(phpipam, agentId, next++), phpipam);
+                // the steady state: each server's own /16, scanned once, then rescanned again and again, each rescan
+                // 1% changed from the one before (100 hosts gone, 100 new); deltas on commits history in the same
+                // transaction. Only rescans come before a timed rescan, as in a site's steady state: not a first
+                // scan, whose 20,000 new history rows InnoDB would still be writing out beside it
+                Steady off = new Steady(plain, prepare(phpipam, agentId, next++), null);
+                Steady on = new Steady(deltas, prepare(phpipam, agentId, next++), phpipam);
+                for (Steady server : List.of(off, on)) {
+                    server.firstScan();
+                    for (int warm = 0; warm < WARM_RESCANS; warm++) {
+                        server.rescan();
+                    }
+                }
                 STEPS.reset();
                 PLAIN_STEPS.reset();
                 for (int round = 0; round < RESCAN_ROUNDS; round++) {
-                    // which server goes first alternates too, so neither always runs on a machine the other just loaded
-                    if (round % 2 == 0) {
-                        rescanOff.add(rescan(plain, prepare(phpipam, agentId, next++), null));
-                        rescanOn.add(rescan(deltas, prepare(phpipam, agentId, next++), phpipam));
-                    } else {
-                        rescanOn.add(rescan(deltas, prepare(phpipam, agentId, next++), phpipam));
-                        rescanOff.add(rescan(plain, prepare(phpipam, agentId, next++), null));
-                    }
+                    // which server goes first alternates, so neither always runs on a machine the other just loaded
+                    Steady first = round % 2 == 0 ? off : on;
+                    Steady second = first == off ? on : off;
+                    (first == off ? rescanOff : rescanOn).add(first.timedRescan(phpipam));
+                    (second == off ? rescanOff : rescanOn).add(second.timedRescan(phpipam));
                 }
             }
         }
@@ -109,11 +121,14 @@ public final class IngestBench {
         System.out.printf("  ScanFlow / (a) = %.2f (target <= 3)   (b) / ScanFlow = %.1f (target >= 5)%n", s / a, b / s);
         double off = median(rescanOff);
         double on = median(rescanOn);
-        System.out.printf("rescan of the /16 (%d hosts, 1%% changed: 100 gone, 100 new) after a first scan and a first"
-                + " rescan, POST to 202, median of %d:%n", ALIVE, RESCAN_ROUNDS);
+        System.out.printf("rescan of the /16 (%d hosts, 1%% changed: 100 gone, 100 new), each server rescanning its own /16"
+                + " again and again after a first scan and %d rescans, POST to 202, median of %d:%n", ALIVE, WARM_RESCANS,
+                RESCAN_ROUNDS);
         System.out.printf("  deltas off (phpIPAM only):                                       %.3f s  %s%n", off, rescanOff);
         System.out.printf("  deltas on (phpIPAM, delta, history, alerts in one transaction):  %.3f s  %s%n", on, rescanOn);
         System.out.printf("  deltas on / off = %.2f (target <= 1.5)%n", on / off);
+        System.out.printf("  InnoDB's dirty pages as a timed rescan starts (left by the rescans before it), median: deltas on"
+                + " %d, off %d%n", Math.round(median(DIRTY_ON)), Math.round(median(DIRTY_OFF)));
         System.out.printf("  deltas on, where a rescan's time goes between the apply path's steps (mean of %d):%n%s",
                 RESCAN_ROUNDS, STEPS.summary(RESCAN_ROUNDS));
         System.out.printf("  deltas off, the same (mean of %d):%n%s", RESCAN_ROUNDS, PLAIN_STEPS.summary(RESCAN_ROUNDS));
@@ -169,21 +184,47 @@ public final class IngestBench {
     }
 
     /**
-     * A first scan of the target and a first rescan with 1% changed (neither timed), then the steady state: the
-     * second rescan, 1% changed again (100 more gone, 100 more new), timed from POST to 202 once the events of the
-     * earlier scans are published. With deltas on, the 202 comes after the transaction that also stored the delta,
-     * history and alerts. The first scan's one-off work (20,000 hosts' history and events) stays out of the timed
-     * rescan, which follows a rescan as every rescan does in the steady state.
+     * One server's /16 in the steady state: a first scan of {@link #ALIVE} hosts, then rescans, each with the
+     * {@link #CHANGED} oldest hosts of the one before gone and as many new ones beyond the last.
      */
-    private static double rescan(ServerUnderTest server, Target target, TestPhpipam history) throws Exception {
-        stopCounting();
-        post(server, target, history);
-        rescan(server, target, 100);
-        eventsPublished(server);
-        // only the server under test counts: each StepTimes belongs to one server
-        STEPS.counting(history != null);
-        PLAIN_STEPS.counting(history == null);
-        return rescan(server, target, 200);
+    private static final class Steady {
+        private final ServerUnderTest server;
+        private final Target target;
+        private final TestPhpipam history;
+        private int shift;
+
+        Steady(ServerUnderTest server, Target target, TestPhpipam history) {
+            this.server = server;
+            this.target = target;
+            this.history = history;
+        }
+
+        void firstScan() throws Exception {
+            stopCounting();
+            post(server, target, history);
+        }
+
+        /** An untimed rescan. */
+        void rescan() throws Exception {
+            stopCounting();
+            shift += CHANGED;
+            IngestBench.rescan(server, target, shift);
+        }
+
+        /**
+         * The next rescan, timed from POST to 202 once the events of the scans before are published; with deltas on
+         * the 202 comes after the transaction that also stored the delta, history and alerts.
+         */
+        double timedRescan(TestPhpipam database) throws Exception {
+            stopCounting();
+            eventsPublished(server);
+            (history == null ? DIRTY_OFF : DIRTY_ON).add((double) InnoDbPages.dirty(database));
+            // only the server under test counts: each StepTimes belongs to one server
+            STEPS.counting(history != null);
+            PLAIN_STEPS.counting(history == null);
+            shift += CHANGED;
+            return IngestBench.rescan(server, target, shift);
+        }
     }
 
     /** Untimed work between timed runs counts for neither server. */
@@ -208,15 +249,15 @@ public final class IngestBench {
         }
     }
 
-    /** The target with its first {@code shift} hosts gone and {@code shift} new ones beyond: seconds from POST to 202. */
+    /**
+     * The target's hosts from the {@code shift}th on, {@link #ALIVE} of them: seconds from POST to 202. Each
+     * {@code shift} more than the last has {@code CHANGED} hosts gone and as many new, never seen before.
+     */
     private static double rescan(ServerUnderTest server, Target target, int shift) throws Exception {
         List<ScannedHost> hosts = new ArrayList<>();
-        for (IpAddress address : target.alive().subList(shift, ALIVE)) {
+        for (int i = shift; i < shift + ALIVE; i++) {
+            IpAddress address = new IpAddress(4, target.cidr().network().value().add(BigInteger.valueOf(i + 1)));
             hosts.add(new ScannedHost(address.toString(), "up", null, null, List.of()));
-        }
-        for (int i = 0; i < shift; i++) {
-            IpAddress extra = new IpAddress(4, target.cidr().network().value().add(BigInteger.valueOf(ALIVE + 1 + i)));
-            hosts.add(new ScannedHost(extra.toString(), "up", null, null, List.of()));
         }
         Instant start = Instant.now();
         byte[] body = ReportJson.mapper().writeValueAsBytes(new ScanReport(1, UUID.randomUUID(), CODE,
@@ -225,7 +266,7 @@ public final class IngestBench {
         ServerUnderTest.Reply reply = server.post("/api/v1/reports", body, "Bearer " + TOKEN);
         double seconds = (System.nanoTime() - begin) / 1e9;
         stopCounting();
-        if (reply.status() != 202 || !reply.body().contains("\"inserted\":100")) {
+        if (reply.status() != 202 || !reply.body().contains("\"inserted\":" + CHANGED)) {
             throw new IllegalStateException("unexpected answer " + reply);
         }
         return seconds;
