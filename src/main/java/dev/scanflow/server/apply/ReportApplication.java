@@ -282,16 +282,41 @@ public class ReportApplication {
             synchronized (subnetLocks.computeIfAbsent(scan.subnetId(), id -> new Object())) {
                 try {
                     events.addAll(applyOverdue(scan));
-                } catch (PhpipamUnavailable down) {
-                    throw down; // the database: the next check tries them all again
                 } catch (RuntimeException e) {
-                    // a fault of this one scan must not hold up the scans after it, check after check
-                    LOG.error("overdue scan {} of subnet {} could not be applied; the others go on", scan.scanId(),
+                    if (databaseUnreachable(e)) {
+                        // every scan after it would fail the same way: the next check tries them again, and the
+                        // events of the scans this check did apply are still published
+                        LOG.warn("overdue scans: the database cannot be reached ({}); the rest wait for the next check",
+                                e.getMessage());
+                        return events;
+                    }
+                    // a fault of this one scan (its data, a deadlock) must not hold up the scans after it, check
+                    // after check: the scans go oldest first
+                    LOG.error("overdue scan {} of subnet {} failed; the scans after it go on", scan.scanId(),
                             scan.subnetId(), e);
                 }
             }
         }
         return events;
+    }
+
+    /**
+     * Whether {@code failure} comes from not reaching the database at all (refused, dropped, a pool without a
+     * connection, a statement timed out on a hung server), rather than from what one scan asked of it.
+     */
+    static boolean databaseUnreachable(Throwable failure) {
+        Throwable cause = failure;
+        for (int depth = 0; cause != null && depth < 20; depth++, cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLTransientConnectionException
+                    || cause instanceof java.sql.SQLNonTransientConnectionException
+                    || cause instanceof java.sql.SQLRecoverableException
+                    || cause instanceof java.sql.SQLTimeoutException
+                    // DBCP's pool, having waited scanflow.db.pool-wait for a free connection
+                    || cause instanceof java.util.NoSuchElementException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<ScanflowEvent> applyOverdue(PendingChunks.PendingScan scan) {
