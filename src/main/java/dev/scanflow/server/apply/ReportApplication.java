@@ -1,5 +1,6 @@
 package dev.scanflow.server.apply;
 
+import dev.scanflow.health.Readiness;
 import dev.scanflow.report.ScanReport;
 import dev.scanflow.server.alert.AlertEngine;
 import dev.scanflow.server.delta.Observation;
@@ -8,6 +9,7 @@ import dev.scanflow.server.delta.ScanAssembly;
 import dev.scanflow.server.delta.SubnetKey;
 import dev.scanflow.server.events.EventFactory;
 import dev.scanflow.server.events.ScanflowEvent;
+import dev.scanflow.server.health.DatabaseReadiness;
 import dev.scanflow.server.history.HistoryRepository;
 import dev.scanflow.server.history.ObservationRecorder;
 import dev.scanflow.server.history.Recorded;
@@ -54,6 +56,8 @@ import org.slf4j.LoggerFactory;
 public class ReportApplication {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReportApplication.class);
+    /** How long the overdue sweep waits for the database to answer, after a scan failed, before it stops. */
+    private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(5);
 
     private final DataSource dataSource;
     private final ReportTimes times;
@@ -283,40 +287,25 @@ public class ReportApplication {
                 try {
                     events.addAll(applyOverdue(scan));
                 } catch (RuntimeException e) {
-                    if (databaseUnreachable(e)) {
+                    // Which of the two it is, the database is asked rather than guessed from the exception (the
+                    // driver's timeouts and connection errors come also from a database that answers: a statement
+                    // too slow, a lock waited on too long)
+                    Readiness database = new DatabaseReadiness(dataSource, READINESS_TIMEOUT).check();
+                    if (!database.up()) {
                         // every scan after it would fail the same way: the next check tries them again, and the
                         // events of the scans this check did apply are still published
-                        LOG.warn("overdue scans: the database cannot be reached ({}); the rest wait for the next check",
+                        LOG.warn("overdue scans: {}; the rest wait for the next check ({})", database.message(),
                                 e.getMessage());
                         return events;
                     }
-                    // a fault of this one scan (its data, a deadlock) must not hold up the scans after it, check
-                    // after check: the scans go oldest first
-                    LOG.error("overdue scan {} of subnet {} failed; the scans after it go on", scan.scanId(),
-                            scan.subnetId(), e);
+                    // a fault of this one scan (its data, a statement too slow, a deadlock) must not hold up the
+                    // scans after it, check after check: the scans go oldest first
+                    LOG.error("overdue scan {} of subnet {} failed, the database answering; the scans after it go on",
+                            scan.scanId(), scan.subnetId(), e);
                 }
             }
         }
         return events;
-    }
-
-    /**
-     * Whether {@code failure} comes from not reaching the database at all (refused, dropped, a pool without a
-     * connection, a statement timed out on a hung server), rather than from what one scan asked of it.
-     */
-    static boolean databaseUnreachable(Throwable failure) {
-        Throwable cause = failure;
-        for (int depth = 0; cause != null && depth < 20; depth++, cause = cause.getCause()) {
-            if (cause instanceof java.sql.SQLTransientConnectionException
-                    || cause instanceof java.sql.SQLNonTransientConnectionException
-                    || cause instanceof java.sql.SQLRecoverableException
-                    || cause instanceof java.sql.SQLTimeoutException
-                    // DBCP's pool, having waited scanflow.db.pool-wait for a free connection
-                    || cause instanceof java.util.NoSuchElementException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private List<ScanflowEvent> applyOverdue(PendingChunks.PendingScan scan) {
