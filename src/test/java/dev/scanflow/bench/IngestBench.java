@@ -141,7 +141,7 @@ public final class IngestBench {
         long subnetId = phpipam.insertSubnet(cidr, agentId, true, true);
         List<IpAddress> alive = new ArrayList<>();
         for (int i = 0; i < ALIVE; i++) {
-            alive.add(new IpAddress(4, cidr.network().value().add(BigInteger.valueOf(i + 1))));
+            alive.add(host(cidr, i));
         }
         try (Connection connection = phpipam.admin().getConnection();
              PreparedStatement insert = connection.prepareStatement(
@@ -157,6 +157,11 @@ public final class IngestBench {
             connection.setAutoCommit(true);
         }
         return new Target(subnetId, cidr, alive);
+    }
+
+    /** The {@code i}th address of the subnet after its network address: the hosts of a scan are a run of them. */
+    private static IpAddress host(Cidr cidr, int i) {
+        return new IpAddress(4, cidr.network().value().add(BigInteger.valueOf(i + 1)));
     }
 
     /** Seconds from POST to 202, or with {@code history} given, until the scan's deltas are committed too. */
@@ -258,8 +263,7 @@ public final class IngestBench {
     private static double rescan(ServerUnderTest server, Target target, int shift) throws Exception {
         List<ScannedHost> hosts = new ArrayList<>();
         for (int i = shift; i < shift + ALIVE; i++) {
-            IpAddress address = new IpAddress(4, target.cidr().network().value().add(BigInteger.valueOf(i + 1)));
-            hosts.add(new ScannedHost(address.toString(), "up", null, null, List.of()));
+            hosts.add(new ScannedHost(host(target.cidr(), i).toString(), "up", null, null, List.of()));
         }
         Instant start = Instant.now();
         byte[] body = ReportJson.mapper().writeValueAsBytes(new ScanReport(1, UUID.randomUUID(), CODE,

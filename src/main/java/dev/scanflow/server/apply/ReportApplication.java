@@ -283,27 +283,32 @@ public class ReportApplication {
             if (!scan.firstReceived().isBefore(cutoff)) {
                 break; // oldest first: the rest came later still
             }
+            RuntimeException failure = null;
             synchronized (subnetLocks.computeIfAbsent(scan.subnetId(), id -> new Object())) {
                 try {
                     events.addAll(applyOverdue(scan));
                 } catch (RuntimeException e) {
-                    // Which of the two it is, the database is asked rather than guessed from the exception (the
-                    // driver's timeouts and connection errors come also from a database that answers: a statement
-                    // too slow, a lock waited on too long)
-                    Readiness database = new DatabaseReadiness(dataSource, READINESS_TIMEOUT).check();
-                    if (!database.up()) {
-                        // every scan after it would fail the same way: the next check tries them again, and the
-                        // events of the scans this check did apply are still published
-                        LOG.warn("overdue scans: {}; the rest wait for the next check ({})", database.message(),
-                                e.getMessage());
-                        return events;
-                    }
-                    // a fault of this one scan (its data, a statement too slow, a deadlock) must not hold up the
-                    // scans after it, check after check: the scans go oldest first
-                    LOG.error("overdue scan {} of subnet {} failed, the database answering; the scans after it go on",
-                            scan.scanId(), scan.subnetId(), e);
+                    failure = e;
                 }
             }
+            if (failure == null) {
+                continue;
+            }
+            // Which of the two it is, the database is asked (outside the subnet's lock, which the apply path waits
+            // on) rather than guessed from the exception: the driver's timeouts and connection errors come also from
+            // a database that answers, for a statement too slow or a lock waited on too long
+            Readiness database = new DatabaseReadiness(dataSource, READINESS_TIMEOUT).check();
+            if (!database.up()) {
+                // every scan after it would fail the same way: the next check tries them again, and the events of
+                // the scans this check did apply are still published
+                LOG.warn("overdue scans: {}; the rest wait for the next check ({})", database.message(),
+                        failure.getMessage());
+                return events;
+            }
+            // a fault of this one scan (its data, a statement too slow, a deadlock) must not hold up the scans after
+            // it, check after check: the scans go oldest first
+            LOG.error("overdue scan {} of subnet {} failed, the database answering; the scans after it go on",
+                    scan.scanId(), scan.subnetId(), failure);
         }
         return events;
     }
